@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Okta operations the modules use, one function each, over OktaClient."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
+
+SESSIONS = '/api/v1/sessions'
+SESSION = '/api/v1/sessions/{0}'
+SESSION_REFRESH = '/api/v1/sessions/{0}/lifecycle/refresh'
+USER = '/api/v1/users/{0}'
+USER_SESSIONS = '/api/v1/users/{0}/sessions'
+GROUPS = '/api/v1/groups'
+GROUP_USERS = '/api/v1/groups/{0}/users'
+
+REVOKED = 'revoked'
+ABSENT = 'absent'
+FAILED = 'failed'
+
+
+def session_result(session):
+    """An Okta Session as Ansible returns it: snake_case keys, no HAL links."""
+    result = camel_dict_to_snake_dict({k: v for k, v in session.items() if k != '_links'})
+    result.setdefault('mfa_active', None)
+    return result
+
+
+def get_session(client, session_id):
+    """The session, or None when Okta does not know it (404)."""
+    try:
+        return client.get(SESSION, session_id)
+    except OktaApiError as exc:
+        if exc.not_found:
+            return None
+        raise
+
+
+def create_session(client, session_token):
+    # Never retried after an unknown outcome: the single-use token may be spent.
+    return client.post(SESSIONS, json={'sessionToken': session_token}, idempotent=False)
+
+
+def refresh_session(client, session_id):
+    return client.post(SESSION_REFRESH, session_id)
+
+
+def revoke_session(client, session_id):
+    """Revoke one session; REVOKED, or ABSENT when it was already gone."""
+    try:
+        client.delete(SESSION, session_id)
+    except OktaApiError as exc:
+        if exc.not_found:
+            return ABSENT
+        raise
+    return REVOKED
+
+
+def get_user(client, id_or_login):
+    """The user by id or login, or None when Okta does not know it."""
+    try:
+        return client.get(USER, id_or_login)
+    except OktaApiError as exc:
+        if exc.not_found:
+            return None
+        raise
+
+
+def revoke_user_sessions(client, user_id, oauth_tokens=False, forget_devices=True):
+    params = {'oauthTokens': str(bool(oauth_tokens)).lower(), 'forgetDevices': str(bool(forget_devices)).lower()}
+    client.delete(USER_SESSIONS, user_id, params=params)
+
+
+def find_groups(client, name):
+    """Groups whose name is exactly ``name`` (Okta's ``q`` is a prefix search)."""
+    return [g for g in client.paginate(GROUPS, params={'q': name, 'limit': 200})
+            if g.get('profile', {}).get('name') == name]
+
+
+def group_members(client, group_id, page_size=200):
+    return client.paginate(GROUP_USERS, group_id, params={'limit': page_size})

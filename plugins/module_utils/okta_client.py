@@ -1,0 +1,414 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one HTTP client every identity.okta module talks to Okta through.
+
+It owns authentication, TLS, timeouts, retries, rate limits, error mapping,
+pagination and bounded concurrency, so that modules only state what they want.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import ipaddress
+import platform
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, FIRST_COMPLETED, as_completed, wait
+
+try:
+    from urllib.parse import quote, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the import sanity test calm
+    from urllib import quote  # type: ignore
+    from urlparse import urlsplit  # type: ignore
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised only without requests
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+COLLECTION_VERSION = '0.1.0'
+
+LOOPBACK_NAMES = ('localhost',)
+RETRYABLE_STATUSES = (502, 503, 504)
+MAX_BACKOFF_SECONDS = 30.0
+MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+
+
+class OktaConfigError(ValueError):
+    """A connection setting is unusable; ``field`` names the option at fault."""
+
+    def __init__(self, field, message):
+        super(OktaConfigError, self).__init__(message)
+        self.field = field
+
+
+class OktaApiError(Exception):
+    """Okta answered with an error, or could not be reached.
+
+    Carries the HTTP status and Okta's error body fields so that modules can
+    return them as structured results.
+    """
+
+    def __init__(self, message, status=None, method=None, path=None, error_code=None,
+                 error_summary=None, error_link=None, error_id=None, error_causes=None,
+                 request_id=None, retries=0, outcome_unknown=False):
+        super(OktaApiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.error_code = error_code
+        self.error_summary = error_summary
+        self.error_link = error_link
+        self.error_id = error_id
+        self.error_causes = error_causes or []
+        self.request_id = request_id
+        self.retries = retries
+        self.outcome_unknown = outcome_unknown
+
+    @property
+    def not_found(self):
+        return self.status == 404
+
+    def as_dict(self):
+        """The error as plain data, for ``fail_json`` and per-item results."""
+        return {
+            'msg': self.message,
+            'status': self.status,
+            'method': self.method,
+            'path': self.path,
+            'error_code': self.error_code,
+            'error_summary': self.error_summary,
+            'error_link': self.error_link,
+            'error_id': self.error_id,
+            'error_causes': self.error_causes,
+            'request_id': self.request_id,
+        }
+
+
+def validate_org_url(org_url):
+    """Return the org URL without a trailing slash, or raise OktaConfigError."""
+    if not org_url:
+        raise OktaConfigError('org_url', 'org_url is required (or set OKTA_CLIENT_ORGURL / OKTA_ORG_URL).')
+    parts = urlsplit(org_url)
+    if parts.scheme not in ('https', 'http') or not parts.hostname:
+        raise OktaConfigError('org_url', 'org_url must be an absolute https:// URL such as https://example.okta.com, got %r.' % org_url)
+    if parts.username is not None or parts.password is not None:
+        raise OktaConfigError('org_url', 'org_url must not contain a user name or password.')
+    if parts.path not in ('', '/') or parts.query or parts.fragment:
+        raise OktaConfigError('org_url', 'org_url must be the bare org address (for example https://example.okta.com), '
+                                         'without a path, query or fragment.')
+    if parts.scheme == 'http' and not is_loopback_host(parts.hostname):
+        raise OktaConfigError('org_url', 'org_url must use https://; plain http:// is accepted only for loopback hosts '
+                                         '(127.0.0.0/8, ::1, localhost), got host %r.' % parts.hostname)
+    return '%s://%s' % (parts.scheme, parts.netloc)
+
+
+def is_loopback_host(host):
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def api_path(template, *params):
+    """Fill a path template with URL-encoded parameters.
+
+    Every parameter is encoded with no safe characters, so an id such as
+    ``../users/x`` stays one path segment and cannot reach another endpoint.
+    """
+    return template.format(*[quote(str(p), safe='') for p in params])
+
+
+def user_agent(ansible_version=None):
+    parts = ['identity.okta/%s' % COLLECTION_VERSION]
+    if ansible_version:
+        parts.append('ansible-core/%s' % ansible_version)
+    parts.append('python/%s' % platform.python_version())
+    return ' '.join(parts)
+
+
+def _parse_http_date(value):
+    try:
+        parsed = email.utils.parsedate_tz(value)
+        return email.utils.mktime_tz(parsed) if parsed else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _int_header(headers, name):
+    try:
+        return int(headers.get(name))
+    except (TypeError, ValueError):
+        return None
+
+
+class RateLimiter:
+    """Shares Okta's per-endpoint rate limit budget among the threads of one run.
+
+    Okta reports, per endpoint, the limit, what remains and when the window
+    resets. Before each call the limiter reserves one unit of the remaining
+    budget; when only the reserved share is left (``max_share`` of the limit may
+    be used, the rest is left for other Okta clients such as the admin console)
+    callers wait for the reset. The wait is measured on Okta's clock (``Date``)
+    so a skewed local clock does not matter.
+    """
+
+    def __init__(self, max_share=1.0, clock=time.time, sleep=time.sleep):
+        self.max_share = max_share
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._buckets = {}
+        self.waited_seconds = 0.0
+
+    def _floor(self, limit):
+        return int(limit * (1.0 - self.max_share))
+
+    def acquire(self, bucket):
+        while True:
+            with self._lock:
+                state = self._buckets.get(bucket)
+                if state is None:
+                    return
+                server_now = self._clock() + state['offset']
+                if server_now >= state['reset']:
+                    del self._buckets[bucket]
+                    return
+                if state['remaining'] > self._floor(state['limit']):
+                    state['remaining'] -= 1
+                    return
+                delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
+                self.waited_seconds += delay
+            self._sleep(min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
+
+    def update(self, bucket, headers):
+        limit = _int_header(headers, 'X-Rate-Limit-Limit')
+        remaining = _int_header(headers, 'X-Rate-Limit-Remaining')
+        reset = _int_header(headers, 'X-Rate-Limit-Reset')
+        if limit is None or remaining is None or reset is None:
+            return
+        server_date = _parse_http_date(headers.get('Date'))
+        offset = (server_date - self._clock()) if server_date else 0.0
+        with self._lock:
+            state = self._buckets.get(bucket)
+            if state is not None and state['reset'] == reset:
+                # Responses arrive out of order under concurrency: the lowest count is the freshest.
+                state['remaining'] = min(state['remaining'], remaining)
+            else:
+                self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset, 'offset': offset}
+
+    def seconds_until_reset(self, headers):
+        """Seconds to wait after a 429, from its reset and Date headers."""
+        reset = _int_header(headers, 'X-Rate-Limit-Reset')
+        server_now = _parse_http_date(headers.get('Date')) or self._clock()
+        if reset is None:
+            return None
+        return max(0.0, reset - server_now)
+
+
+class OktaClient:
+    """A connection to one Okta org, shared by all threads of one module run."""
+
+    def __init__(self, org_url, api_token=None, access_token=None, validate_certs=True, ca_path=None,
+                 timeout=30, max_retries=4, max_api_share=1.0, concurrency=1, ansible_version=None,
+                 backoff_base=0.5, sleep=time.sleep):
+        if not HAS_REQUESTS:
+            raise OktaConfigError('requests', 'The Python library requests is required: %s' % REQUESTS_IMPORT_ERROR)
+        self.base_url = validate_org_url(org_url)
+        if bool(api_token) == bool(access_token):
+            raise OktaConfigError('api_token', 'Exactly one credential is required: set api_token or access_token, not %s.'
+                                  % ('both' if api_token else 'neither'))
+        if max_retries < 0:
+            raise OktaConfigError('max_retries', 'max_retries must be 0 or more.')
+        if timeout <= 0:
+            raise OktaConfigError('timeout', 'timeout must be a positive number of seconds.')
+        if not 0 < max_api_share <= 1:
+            raise OktaConfigError('max_api_share', 'max_api_share must be greater than 0 and at most 1.')
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self._sleep = sleep
+        self.rate_limiter = RateLimiter(max_share=max_api_share, sleep=sleep)
+        self._stats_lock = threading.Lock()
+        self.retries = 0
+        self.requests = 0
+
+        self.session = requests.Session()
+        self.session.trust_env = False  # a proxy or netrc from the environment must not see or replace our token
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, concurrency), max_retries=0)
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+        self.session.verify = (ca_path or True) if validate_certs else False
+        self.session.headers.update({
+            'Accept': 'application/json',
+            'User-Agent': user_agent(ansible_version),
+            'Authorization': ('SSWS %s' % api_token) if api_token else ('Bearer %s' % access_token),
+        })
+
+    def close(self):
+        self.session.close()
+
+    def _count(self, retried=False):
+        with self._stats_lock:
+            if retried:
+                self.retries += 1
+            else:
+                self.requests += 1
+
+    def _backoff(self, attempt):
+        delay = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** attempt))
+        return delay + random.uniform(0, delay / 2.0)
+
+    def _url(self, path_or_url):
+        if path_or_url.startswith('/'):
+            return self.base_url + path_or_url
+        # Pagination links are absolute; never send our credential to another origin.
+        parts = urlsplit(path_or_url)
+        if '%s://%s' % (parts.scheme, parts.netloc) != self.base_url:
+            raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.' % parts.netloc)
+        return path_or_url
+
+    def request(self, method, path, bucket=None, params=None, json=None, idempotent=True):
+        """Send one API call and return the ``requests.Response`` of a 2xx answer.
+
+        ``bucket`` names the rate limit bucket (the path template); 429 is always
+        retried since Okta did not act on the call. 5xx and connection errors are
+        retried only when ``idempotent``: a session creation is not, because its
+        single-use token may already have been spent.
+        """
+        url = self._url(path)
+        bucket = bucket or '%s %s' % (method, urlsplit(url).path)
+        shown_path = urlsplit(url).path
+        attempt = 0
+        while True:
+            self.rate_limiter.acquire(bucket)
+            self._count(retried=attempt > 0)
+            try:
+                response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
+                                                allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
+                if (idempotent or not unknown) and attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
+                                   method=method, path=shown_path, retries=attempt, outcome_unknown=unknown)
+
+            self.rate_limiter.update(bucket, response.headers)
+            if response.status_code == 429 and attempt < self.max_retries:
+                wait_for = self.rate_limiter.seconds_until_reset(response.headers)
+                if wait_for is None:
+                    wait_for = self._backoff(attempt)
+                self._sleep(min(wait_for, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0.05, 0.5))
+                attempt += 1
+                continue
+            if response.status_code in RETRYABLE_STATUSES and idempotent and attempt < self.max_retries:
+                self._sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            if response.status_code >= 300:
+                raise self._error_from(method, shown_path, response, attempt, idempotent)
+            return response
+
+    @staticmethod
+    def _connection_message(method, path, exc, idempotent):
+        message = 'Could not reach Okta for %s %s: %s' % (method, path, exc.__class__.__name__)
+        detail = str(exc)
+        if detail:
+            message += ' (%s)' % detail
+        if not idempotent:
+            message += '. The request may or may not have been processed and was not retried.'
+        return message
+
+    @staticmethod
+    def _error_from(method, path, response, retries, idempotent):
+        request_id = response.headers.get('X-Okta-Request-Id')
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or 'errorCode' not in body:
+            snippet = ' '.join((response.text or '').split())[:200]
+            message = 'Okta returned HTTP %s for %s %s with a non-JSON body' % (response.status_code, method, path)
+            message += (': %s' % snippet) if snippet else ' (empty body)'
+            if 300 <= response.status_code < 400:
+                message = 'Okta answered %s %s with an unexpected redirect (HTTP %s) to %s; not followed.' % (
+                    method, path, response.status_code, response.headers.get('Location'))
+            return OktaApiError(message, status=response.status_code, method=method, path=path,
+                                request_id=request_id, retries=retries,
+                                outcome_unknown=not idempotent and response.status_code >= 500)
+        causes = [c.get('errorSummary') for c in body.get('errorCauses') or [] if isinstance(c, dict)]
+        message = 'Okta returned HTTP %s for %s %s: %s (%s)' % (
+            response.status_code, method, path, body.get('errorSummary'), body.get('errorCode'))
+        if causes:
+            message += ': ' + '; '.join(str(c) for c in causes)
+        return OktaApiError(message, status=response.status_code, method=method, path=path,
+                            error_code=body.get('errorCode'), error_summary=body.get('errorSummary'),
+                            error_link=body.get('errorLink'), error_id=body.get('errorId'),
+                            error_causes=causes, request_id=request_id, retries=retries)
+
+    def get(self, template, *path_params, **kwargs):
+        return self.request('GET', api_path(template, *path_params), bucket='GET ' + template, **kwargs).json()
+
+    def post(self, template, *path_params, **kwargs):
+        response = self.request('POST', api_path(template, *path_params), bucket='POST ' + template, **kwargs)
+        return response.json() if response.content else None
+
+    def delete(self, template, *path_params, **kwargs):
+        self.request('DELETE', api_path(template, *path_params), bucket='DELETE ' + template, **kwargs)
+
+    def paginate(self, template, *path_params, **kwargs):
+        """Yield every item of a list endpoint, following ``Link: rel="next"``."""
+        bucket = 'GET ' + template
+        url = api_path(template, *path_params)
+        params = kwargs.pop('params', None)
+        while url:
+            response = self.request('GET', url, bucket=bucket, params=params, **kwargs)
+            for item in response.json():
+                yield item
+            url = response.links.get('next', {}).get('url')
+            params = None  # the next link carries the query
+
+    def map_concurrent(self, func, items, workers):
+        """Yield ``(item, result, error)`` for each item as it completes.
+
+        At most ``workers`` calls are in flight and items are pulled from the
+        iterable only as slots free up, so memory stays flat however many items
+        there are. Only OktaApiError is captured per item; anything else is a
+        bug and propagates.
+        """
+        if workers <= 1:
+            for item in items:
+                yield self._call(func, item)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            in_flight = set()
+            for item in items:
+                if len(in_flight) >= workers:
+                    done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield future.result()
+                in_flight.add(pool.submit(self._call, func, item))
+            for future in as_completed(in_flight):
+                yield future.result()
+
+    @staticmethod
+    def _call(func, item):
+        try:
+            return item, func(item), None
+        except OktaApiError as exc:
+            return item, None, exc

@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Ansible glue shared by every identity.okta module: connection options,
+credential resolution and turning client errors into ``fail_json``."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    OktaApiError,
+    OktaClient,
+    OktaConfigError,
+)
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised only without jmespath
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = exc
+
+
+# Documented once, in the identity.okta.connection doc fragment.
+CONNECTION_ARGUMENT_SPEC = dict(
+    org_url=dict(type='str'),
+    api_token=dict(type='str', no_log=True),
+    access_token=dict(type='str', no_log=True),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float', default=30),
+    max_retries=dict(type='int', default=4),
+)
+
+# The names Okta's own SDKs read first, then the short ones.
+ENVIRONMENT_FALLBACKS = dict(
+    org_url=('OKTA_CLIENT_ORGURL', 'OKTA_ORG_URL'),
+    api_token=('OKTA_CLIENT_TOKEN', 'OKTA_API_TOKEN'),
+    access_token=('OKTA_ACCESS_TOKEN',),
+)
+
+
+def resolve_connection(params, environ=None):
+    """Return (org_url, api_token, access_token) from task options, else the environment.
+
+    Credentials are resolved as a pair: if the task sets one, the environment's
+    are not consulted, so a task never ends up with two credentials by accident.
+    """
+    environ = os.environ if environ is None else environ
+
+    def from_env(option):
+        for name in ENVIRONMENT_FALLBACKS[option]:
+            if environ.get(name):
+                return environ[name]
+        return None
+
+    org_url = params.get('org_url') or from_env('org_url')
+    api_token, access_token = params.get('api_token'), params.get('access_token')
+    if not api_token and not access_token:
+        api_token, access_token = from_env('api_token'), from_env('access_token')
+        if api_token and access_token:
+            raise OktaConfigError('api_token', 'Both an API token (OKTA_CLIENT_TOKEN/OKTA_API_TOKEN) and an access token '
+                                               '(OKTA_ACCESS_TOKEN) are set in the environment; set exactly one.')
+    if not api_token and not access_token:
+        raise OktaConfigError('api_token', 'No Okta credential: set api_token or access_token '
+                                           '(or OKTA_CLIENT_TOKEN / OKTA_API_TOKEN / OKTA_ACCESS_TOKEN).')
+    return org_url, api_token, access_token
+
+
+class OktaModule(AnsibleModule):
+    """An AnsibleModule with the connection options and one lazily built client."""
+
+    def __init__(self, argument_spec=None, concurrency_options=None, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec or {})
+        self._concurrency_options = concurrency_options or {}
+        kwargs.setdefault('mutually_exclusive', []).append(('api_token', 'access_token'))
+        super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                org_url, api_token, access_token = resolve_connection(self.params)
+                for secret in (api_token, access_token):
+                    if secret:
+                        self.no_log_values.add(secret)  # a token from the environment is a secret too
+                self._client = OktaClient(
+                    org_url, api_token=api_token, access_token=access_token,
+                    validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+                    timeout=self.params['timeout'], max_retries=self.params['max_retries'],
+                    ansible_version=ANSIBLE_VERSION, **self._concurrency_options)
+            except OktaConfigError as exc:
+                self.fail_json(msg=str(exc), field=exc.field)
+        return self._client
+
+    def fail_from_api_error(self, exc, **result):
+        """Fail the task with Okta's error fields next to the message."""
+        details = exc.as_dict()
+        msg = details.pop('msg')
+        result.update(details)
+        result.setdefault('retries', self.retries)
+        self.fail_json(msg=msg, **result)
+
+    @property
+    def retries(self):
+        return self._client.retries if self._client else 0
+
+    def run(self, func):
+        """Call ``func()``; an OktaApiError it raises becomes a clean task failure."""
+        try:
+            return func()
+        except OktaApiError as exc:
+            self.fail_from_api_error(exc)
+
+    def apply_query(self, data):
+        """Filter ``data`` with the task's JMESPath ``query`` option, if set."""
+        expression = self.params.get('query')
+        if not expression:
+            return None
+        if not HAS_JMESPATH:
+            self.fail_json(msg=missing_required_lib('jmespath'), exception=str(JMESPATH_IMPORT_ERROR))
+        try:
+            return jmespath.search(expression, data)
+        except jmespath.exceptions.JMESPathError as exc:
+            self.fail_json(msg='query is not a valid JMESPath expression: %s' % exc, field='query')

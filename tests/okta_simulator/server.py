@@ -1,0 +1,455 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""An HTTP server that answers like Okta for the endpoints identity.okta uses.
+
+Okta behaviour reproduced: SSWS/Bearer auth with Okta's 401 body, E0000007 404s,
+204 revocations, single-use session tokens, ``X-Rate-Limit-*`` headers per
+endpoint with 429/E0000047 past the limit, ``X-Okta-Request-Id`` and ``Date`` on
+every response, ``Link`` pagination. Faults (latency, 5xx, dropped connections)
+can be injected at random or armed one by one through the test-only
+``/_simulator/`` endpoints, which Okta does not have.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import random
+import socket
+import threading
+import time
+import uuid
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from .state import Org
+
+ADMIN_PREFIX = '/_simulator/'
+DEFAULT_RATE_LIMIT = 600
+
+# (method, path template) -> handler name; '{id}' matches one path segment.
+ROUTES = [
+    ('POST', '/api/v1/sessions', 'create_session'),
+    ('GET', '/api/v1/sessions/{id}', 'get_session'),
+    ('DELETE', '/api/v1/sessions/{id}', 'revoke_session'),
+    ('POST', '/api/v1/sessions/{id}/lifecycle/refresh', 'refresh_session'),
+    ('DELETE', '/api/v1/users/{id}/sessions', 'revoke_user_sessions'),
+    ('GET', '/api/v1/users/{id}', 'get_user'),
+    ('GET', '/api/v1/groups', 'list_groups'),
+    ('GET', '/api/v1/groups/{id}/users', 'list_group_users'),
+]
+
+
+def okta_error(code, summary, causes=()):
+    return {
+        'errorCode': code,
+        'errorSummary': summary,
+        'errorLink': code,
+        'errorId': 'oae' + uuid.uuid4().hex[:19],
+        'errorCauses': [{'errorSummary': c} for c in causes],
+    }
+
+
+def match_route(method, raw_path):
+    """Return (template, handler, params) for a raw (still encoded) path, or None.
+
+    Segments are split before decoding, so an encoded ``/`` inside an id stays in the id.
+    """
+    segments = raw_path.rstrip('/').split('/') if raw_path != '/' else ['']
+    for route_method, template, handler in ROUTES:
+        pattern = template.split('/')
+        if len(pattern) != len(segments):
+            continue
+        params = []
+        for want, got in zip(pattern, segments):
+            if want == '{id}':
+                if not got:
+                    break
+                params.append(unquote(got))
+            elif want != got:
+                break
+        else:
+            if route_method == method:
+                return template, handler, params
+    return None
+
+
+class RateLimits:
+    """Fixed windows per endpoint, like Okta's per-minute buckets."""
+
+    def __init__(self, default_limit, per_endpoint, window_seconds, clock):
+        self.default_limit = default_limit
+        self.per_endpoint = per_endpoint
+        self.window = window_seconds
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.counts = {}
+
+    def take(self, bucket):
+        """Count one call; return (allowed, limit, remaining, reset_epoch)."""
+        limit = self.per_endpoint.get(bucket, self.default_limit)
+        now = self.clock()
+        start = int(now // self.window * self.window)
+        reset = start + self.window
+        with self.lock:
+            window_start, used = self.counts.get(bucket, (start, 0))
+            if window_start != start:
+                used = 0
+            allowed = used < limit
+            if allowed:
+                used += 1
+            self.counts[bucket] = (start, used)
+        return allowed, limit, max(0, limit - used), int(reset)
+
+
+class Faults:
+    """Random faults at ``rate``, and faults armed one by one by tests."""
+
+    def __init__(self, rate=0.0, kinds=('503',), seed=0):
+        self.rate = rate
+        self.kinds = list(kinds)
+        self.random = random.Random(seed)
+        self.lock = threading.Lock()
+        self.armed = []
+        self.injected = 0
+
+    def arm(self, kind, method=None, path_prefix='', count=1, after_apply=False):
+        with self.lock:
+            self.armed.append({'kind': kind, 'method': method, 'path_prefix': path_prefix,
+                               'count': count, 'after_apply': after_apply})
+
+    def pick(self, method, path):
+        """The fault for this request as (kind, after_apply), or None."""
+        with self.lock:
+            for fault in self.armed:
+                if (fault['method'] in (None, method)) and path.startswith(fault['path_prefix']):
+                    fault['count'] -= 1
+                    if fault['count'] <= 0:
+                        self.armed.remove(fault)
+                    self.injected += 1
+                    return fault['kind'], fault['after_apply']
+            if self.rate and self.random.random() < self.rate:
+                self.injected += 1
+                return self.random.choice(self.kinds), False
+        return None
+
+
+class Simulator:
+    """One simulated Okta org behind a threaded HTTP server."""
+
+    def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
+                 rate_limit=DEFAULT_RATE_LIMIT, endpoint_rate_limits=None, rate_window_seconds=60,
+                 fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
+                 users=0, sessions_per_user=0, groups=0, page_limit_max=200):
+        self.clock = lambda: time.time() + clock_skew_seconds
+        self.org = Org(seed=seed, clock=self.clock)
+        self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
+        self.access_tokens = set(access_tokens)
+        self.latency = latency_ms / 1000.0
+        self.rate_limits = RateLimits(rate_limit, endpoint_rate_limits or {}, rate_window_seconds, self.clock)
+        self.faults = Faults(fault_rate, fault_kinds, seed)
+        self.page_limit_max = page_limit_max
+        self.stats_lock = threading.Lock()
+        self.request_log = []
+        self.request_counts = {}
+        self.org.seed(users, sessions_per_user, groups)
+        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self.httpd.daemon_threads = True
+        self._thread = None
+
+    @property
+    def base_url(self):
+        host, port = self.httpd.server_address[:2]
+        return 'http://%s:%d' % (host, port)
+
+    @property
+    def api_token(self):
+        return sorted(self.api_tokens)[0]
+
+    def start(self):
+        """Serve in a background thread (for tests in the same process)."""
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name='okta-simulator', daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self):
+        self.httpd.serve_forever()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def record(self, method, raw_path, query, headers):
+        auth = headers.get('Authorization') or ''
+        entry = {'method': method, 'path': raw_path, 'query': query,
+                 'userAgent': headers.get('User-Agent'), 'authScheme': auth.split(' ')[0] if auth else None}
+        with self.stats_lock:
+            self.request_log.append(entry)
+            del self.request_log[:-1000]
+
+
+def _handler_for(sim):
+
+    class Handler(OktaHandler):
+        simulator = sim
+
+    return Handler
+
+
+class OktaHandler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'okta-simulator'
+    simulator = None  # set by _handler_for
+
+    def log_message(self, format, *args):  # noqa: A002 - signature from BaseHTTPRequestHandler
+        pass  # quiet: tests and benchmarks read state through /_simulator/ instead
+
+    def date_time_string(self, timestamp=None):
+        return formatdate(self.simulator.clock() if timestamp is None else timestamp, usegmt=True)
+
+    # -- plumbing ------------------------------------------------------------
+
+    def _send(self, status, body=None, headers=None, raw=None, content_type='application/json'):
+        payload = raw if raw is not None else (json.dumps(body).encode('utf-8') if body is not None else b'')
+        self.send_response(status)
+        self.send_header('X-Okta-Request-Id', uuid.uuid4().hex[:20])
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if payload:
+            self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        if payload and self.command != 'HEAD':
+            self.wfile.write(payload)
+
+    def _drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        if not length:
+            return None
+        try:
+            return json.loads(self.rfile.read(length).decode('utf-8'))
+        except ValueError:
+            return ValueError
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def do_DELETE(self):
+        self._dispatch()
+
+    def do_PUT(self):
+        self._dispatch()
+
+    def _dispatch(self):
+        sim = self.simulator
+        parts = urlsplit(self.path)
+        raw_path, query = parts.path, parse_qs(parts.query)
+        body = self._body()
+        if raw_path.startswith(ADMIN_PREFIX):
+            return self._admin(raw_path[len(ADMIN_PREFIX):], query, body)
+        sim.record(self.command, raw_path, parts.query, self.headers)
+        if sim.latency:
+            time.sleep(sim.latency)
+
+        route = match_route(self.command, raw_path)
+        if route is None:
+            return self._send(404, okta_error('E0000022', 'The endpoint does not support the provided HTTP method')
+                              if any(match_route(m, raw_path) for m in ('GET', 'POST', 'DELETE'))
+                              else okta_error('E0000007', 'Not found: Resource not found: %s (Endpoint)' % raw_path))
+        template, handler, params = route
+        bucket = '%s %s' % (self.command, template)
+        with sim.stats_lock:
+            sim.request_counts[bucket] = sim.request_counts.get(bucket, 0) + 1
+
+        if not self._authenticated():
+            return self._send(401, okta_error('E0000011', 'Invalid token provided'))
+
+        allowed, limit, remaining, reset = sim.rate_limits.take(bucket)
+        rate_headers = {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
+                        'X-Rate-Limit-Reset': str(reset)}
+        if not allowed:
+            return self._send(429, okta_error('E0000047', 'API call exceeded rate limit due to too many requests.'),
+                              rate_headers)
+
+        fault = sim.faults.pick(self.command, raw_path)
+        if fault and not fault[1]:
+            return self._fault(fault[0], rate_headers)
+        status, payload, headers = getattr(self, 'api_' + handler)(params, query, body)
+        if fault:
+            return self._fault(fault[0], rate_headers)
+        rate_headers.update(headers or {})
+        self._send(status, payload, rate_headers)
+
+    def _authenticated(self):
+        sim = self.simulator
+        scheme, _, token = (self.headers.get('Authorization') or '').partition(' ')
+        return (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens)
+
+    def _fault(self, kind, rate_headers):
+        if kind == 'drop':
+            return self._drop()
+        if kind == '429':
+            headers = dict(rate_headers, **{'X-Rate-Limit-Remaining': '0'})
+            return self._send(429, okta_error('E0000047', 'API call exceeded rate limit due to too many requests.'),
+                              headers)
+        if kind == '502':  # what a proxy in front of Okta sends
+            return self._send(502, raw=b'<html><body><h1>502 Bad Gateway</h1></body></html>',
+                              content_type='text/html')
+        if kind == '504':
+            return self._send(504)
+        return self._send(int(kind), okta_error('E0000009', 'Internal Server Error'))
+
+    def _base(self):
+        return 'http://%s' % (self.headers.get('Host') or '%s:%d' % self.server.server_address[:2])
+
+    def _links(self, path, methods):
+        return {'self': {'href': self._base() + path, 'hints': {'allow': methods}}}
+
+    def _session_body(self, session):
+        body = dict(session)
+        path = '/api/v1/sessions/%s' % quote(session['id'], safe='')
+        body['_links'] = self._links(path, ['GET', 'DELETE'])
+        body['_links']['refresh'] = {'href': self._base() + path + '/lifecycle/refresh', 'hints': {'allow': ['POST']}}
+        body['_links']['user'] = {'name': session['login'], 'href': self._base() + '/api/v1/users/' + session['userId'],
+                                  'hints': {'allow': ['GET']}}
+        return body
+
+    @staticmethod
+    def _not_found(what, kind):
+        return 404, okta_error('E0000007', 'Not found: Resource not found: %s (%s)' % (what, kind)), None
+
+    # -- the Okta API --------------------------------------------------------
+
+    def api_create_session(self, params, query, body):
+        if body is ValueError or not isinstance(body, dict):
+            return 400, okta_error('E0000003', 'The request body was not well-formed.'), None
+        token = body.get('sessionToken')
+        if not token:
+            return 400, okta_error('E0000001', 'Api validation failed: sessionToken',
+                                   ['sessionToken: The field cannot be left blank']), None
+        session = self.simulator.org.redeem_session_token(token)
+        if session is None:
+            return 400, okta_error('E0000005', 'Invalid session'), None
+        return 200, self._session_body(session), None
+
+    def api_get_session(self, params, query, body):
+        session = self.simulator.org.sessions.get(params[0])
+        if session is None:
+            return self._not_found(params[0], 'Session')
+        return 200, self._session_body(session), None
+
+    def api_refresh_session(self, params, query, body):
+        session = self.simulator.org.refresh_session(params[0])
+        if session is None:
+            return self._not_found(params[0], 'Session')
+        return 200, self._session_body(session), None
+
+    def api_revoke_session(self, params, query, body):
+        if not self.simulator.org.revoke_session(params[0]):
+            return self._not_found(params[0], 'Session')
+        return 204, None, None
+
+    def api_revoke_user_sessions(self, params, query, body):
+        oauth_tokens = query.get('oauthTokens', ['false'])[0] == 'true'
+        forget_devices = query.get('forgetDevices', ['true'])[0] == 'true'
+        if not self.simulator.org.revoke_user_sessions(params[0], oauth_tokens, forget_devices):
+            return self._not_found(params[0], 'User')
+        return 204, None, None
+
+    def api_get_user(self, params, query, body):
+        user = self.simulator.org.find_user(params[0])
+        if user is None:
+            return self._not_found(params[0], 'User')
+        body = dict(user)
+        body['_links'] = self._links('/api/v1/users/%s' % user['id'], ['GET', 'POST', 'PUT', 'DELETE'])
+        return 200, body, None
+
+    def _page(self, path, items, query, default_limit):
+        """One page of ``items`` (sorted by id) after the ``after`` cursor, with Link headers."""
+        try:
+            limit = int(query.get('limit', [default_limit])[0])
+        except ValueError:
+            return 400, okta_error('E0000001', 'Api validation failed: limit', ['limit: must be an integer']), None
+        limit = max(1, min(limit, self.simulator.page_limit_max))
+        after = query.get('after', [None])[0]
+        items = sorted(items, key=lambda item: item['id'])
+        if after:
+            items = [item for item in items if item['id'] > after]
+        page = items[:limit]
+        kept = {k: v[0] for k, v in query.items() if k != 'after'}
+        links = ['<%s%s?%s>; rel="self"' % (self._base(), path, urlencode(dict(kept, **({'after': after} if after else {}))))]
+        if len(items) > limit:
+            links.append('<%s%s?%s>; rel="next"' % (self._base(), path, urlencode(dict(kept, after=page[-1]['id']))))
+        return 200, page, {'Link': ', '.join(links)}
+
+    def api_list_groups(self, params, query, body):
+        prefix = query.get('q', [''])[0].lower()
+        org = self.simulator.org
+        with org.lock:
+            groups = []
+            for group in org.groups.values():
+                if group['profile']['name'].lower().startswith(prefix):
+                    public = {k: v for k, v in group.items() if k != 'members'}
+                    public['_links'] = self._links('/api/v1/groups/%s' % group['id'], ['GET', 'PUT', 'DELETE'])
+                    public['_links']['users'] = {'href': self._base() + '/api/v1/groups/%s/users' % group['id']}
+                    groups.append(public)
+        return self._page('/api/v1/groups', groups, query, 200)
+
+    def api_list_group_users(self, params, query, body):
+        org = self.simulator.org
+        with org.lock:
+            group = org.groups.get(params[0])
+            if group is None:
+                return self._not_found(params[0], 'Group')
+            users = [dict(org.users[uid], _links=self._links('/api/v1/users/%s' % uid, ['GET']))
+                     for uid in group['members']]
+        return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''), users, query, 1000)
+
+    # -- test-only endpoints (not Okta) --------------------------------------
+
+    def _admin(self, action, query, body):
+        sim = self.simulator
+        body = body if isinstance(body, dict) else {}
+        if action == 'state' and self.command == 'GET':
+            state = sim.org.snapshot(with_sessions=query.get('summary', ['0'])[0] != '1')
+            with sim.stats_lock:
+                state['requestCounts'] = dict(sim.request_counts)
+            state['faultsInjected'] = sim.faults.injected
+            return self._send(200, state)
+        if action == 'requests' and self.command == 'GET':
+            with sim.stats_lock:
+                return self._send(200, list(sim.request_log))
+        if action == 'session-tokens' and self.command == 'POST':
+            user = sim.org.find_user(body.get('login') or body.get('userId') or '')
+            if user is None:
+                return self._send(404, {'error': 'no such user'})
+            return self._send(201, {'sessionToken': sim.org.mint_session_token(user['id']), 'userId': user['id']})
+        if action == 'users' and self.command == 'POST':
+            user = sim.org.add_user(body['login'], groups=body.get('groups', []))
+            sessions = [sim.org.add_session(user['id'])['id'] for _ in range(int(body.get('sessions', 0)))]
+            return self._send(201, {'id': user['id'], 'login': body['login'], 'sessionIds': sessions})
+        if action == 'sessions' and self.command == 'POST':
+            user = sim.org.find_user(body.get('login') or body.get('userId') or '')
+            if user is None:
+                return self._send(404, {'error': 'no such user'})
+            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE')))
+        if action == 'faults' and self.command == 'POST':
+            sim.faults.arm(str(body['kind']), body.get('method'), body.get('pathPrefix', ''),
+                           int(body.get('count', 1)), bool(body.get('afterApply', False)))
+            return self._send(204)
+        return self._send(404, {'error': 'unknown simulator endpoint'})

@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The simulated org: users, groups, sessions and single-use session tokens."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import random
+import string
+import threading
+import time
+
+SESSION_LIFETIME_SECONDS = 2 * 60 * 60
+SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60
+ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def iso(epoch):
+    moment = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+class Org:
+    """All mutable state, guarded by one lock so concurrent clients see a consistent org."""
+
+    def __init__(self, seed=0, clock=time.time):
+        self.lock = threading.RLock()
+        self.clock = clock
+        self._random = random.Random(seed)
+        self.org_id = self._new_id('00o', 17)
+        self.users = {}
+        self.logins = {}
+        self.groups = {}
+        self.sessions = {}
+        self.session_tokens = {}
+        self.revocations = []
+
+    def _new_id(self, prefix, length):
+        return prefix + ''.join(self._random.choice(ID_ALPHABET) for _ in range(length))
+
+    def new_secret(self, length=40):
+        with self.lock:
+            return ''.join(self._random.choice(ID_ALPHABET) for _ in range(length))
+
+    # -- seeding ---------------------------------------------------------------
+
+    def add_user(self, login, first_name='Sim', last_name='User', groups=()):
+        with self.lock:
+            now = self.clock()
+            user_id = self._new_id('00u', 17)
+            self.users[user_id] = {
+                'id': user_id,
+                'status': 'ACTIVE',
+                'created': iso(now - 86400),
+                'activated': iso(now - 86400),
+                'statusChanged': iso(now - 86400),
+                'lastLogin': iso(now - 3600),
+                'lastUpdated': iso(now - 86400),
+                'passwordChanged': iso(now - 86400),
+                'type': {'id': 'oty' + self.org_id[3:]},
+                'profile': {'login': login, 'email': login if '@' in login else login + '@example.com',
+                            'firstName': first_name, 'lastName': last_name},
+                'credentials': {'provider': {'type': 'OKTA', 'name': 'OKTA'}},
+            }
+            self.logins[login.lower()] = user_id
+            for name in groups:
+                self.group_by_name(name, create=True)['members'].append(user_id)
+            return self.users[user_id]
+
+    def group_by_name(self, name, create=False):
+        with self.lock:
+            for group in self.groups.values():
+                if group['profile']['name'] == name:
+                    return group
+            if not create:
+                return None
+            now = self.clock()
+            group_id = self._new_id('00g', 17)
+            self.groups[group_id] = {
+                'id': group_id,
+                'created': iso(now - 86400),
+                'lastUpdated': iso(now - 86400),
+                'lastMembershipUpdated': iso(now - 86400),
+                'objectClass': ['okta:user_group'],
+                'type': 'OKTA_GROUP',
+                'profile': {'name': name, 'description': 'Simulated group %s' % name},
+                'members': [],
+            }
+            return self.groups[group_id]
+
+    def add_session(self, user_id, status='ACTIVE'):
+        with self.lock:
+            now = self.clock()
+            session_id = self._new_id('102', 22)
+            self.sessions[session_id] = {
+                'id': session_id,
+                'userId': user_id,
+                'login': self.users[user_id]['profile']['login'],
+                'createdAt': iso(now),
+                'expiresAt': iso(now + SESSION_LIFETIME_SECONDS),
+                'status': status,
+                'lastPasswordVerification': iso(now),
+                'lastFactorVerification': iso(now),
+                'amr': ['pwd', 'mfa', 'otp'] if status == 'ACTIVE' else ['pwd'],
+                'idp': {'id': self.org_id, 'type': 'OKTA'},
+                'mfaActive': status == 'ACTIVE',
+            }
+            return self.sessions[session_id]
+
+    def seed(self, users=0, sessions_per_user=0, groups=0):
+        """``users`` users user1@example.com.., each in one of ``groups`` groups group-1.. (round robin)."""
+        with self.lock:
+            for index in range(1, users + 1):
+                member_of = ['group-%d' % ((index - 1) % groups + 1)] if groups else []
+                user = self.add_user('user%d@example.com' % index, 'User', str(index), member_of)
+                for _ in range(sessions_per_user):
+                    self.add_session(user['id'])
+
+    # -- lookups and changes used by the API ----------------------------------
+
+    def find_user(self, id_or_login):
+        with self.lock:
+            if id_or_login in self.users:
+                return self.users[id_or_login]
+            user_id = self.logins.get(id_or_login.lower())
+            return self.users.get(user_id) if user_id else None
+
+    def mint_session_token(self, user_id):
+        with self.lock:
+            token = '20111' + self.new_secret(40)
+            self.session_tokens[token] = {'userId': user_id, 'expires': self.clock() + SESSION_TOKEN_LIFETIME_SECONDS}
+            return token
+
+    def redeem_session_token(self, token):
+        """The new session, or None if the token is unknown, used or expired (it is single-use)."""
+        with self.lock:
+            grant = self.session_tokens.pop(token, None)
+            if grant is None or grant['expires'] < self.clock():
+                return None
+            return self.add_session(grant['userId'])
+
+    def refresh_session(self, session_id):
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is not None:
+                session['expiresAt'] = iso(self.clock() + SESSION_LIFETIME_SECONDS)
+            return session
+
+    def revoke_session(self, session_id):
+        with self.lock:
+            session = self.sessions.pop(session_id, None)
+            if session is not None:
+                self.revocations.append({'kind': 'session', 'sessionId': session_id, 'userId': session['userId']})
+            return session is not None
+
+    def revoke_user_sessions(self, user_id, oauth_tokens, forget_devices):
+        with self.lock:
+            if user_id not in self.users:
+                return False
+            doomed = [sid for sid, s in self.sessions.items() if s['userId'] == user_id]
+            for session_id in doomed:
+                del self.sessions[session_id]
+            self.revocations.append({'kind': 'user', 'userId': user_id, 'sessionsCleared': len(doomed),
+                                     'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
+            return True
+
+    def snapshot(self, with_sessions=True):
+        with self.lock:
+            state = {
+                'orgId': self.org_id,
+                'userCount': len(self.users),
+                'groupCount': len(self.groups),
+                'sessionCount': len(self.sessions),
+                'revocationCount': len(self.revocations),
+                'users': [{'id': u['id'], 'login': u['profile']['login']} for u in self.users.values()],
+                'groups': [{'id': g['id'], 'name': g['profile']['name'], 'memberCount': len(g['members'])}
+                           for g in self.groups.values()],
+            }
+            if with_sessions:
+                state['sessions'] = [dict(s) for s in self.sessions.values()]
+                state['revocations'] = list(self.revocations)
+            return state
