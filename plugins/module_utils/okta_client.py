@@ -129,7 +129,15 @@ def api_path(template, *params):
     Every parameter is encoded with no safe characters, so an id such as
     ``../users/x`` stays one path segment and cannot reach another endpoint.
     """
-    return template.format(*[quote(str(p), safe='') for p in params])
+    return template.format(*[_path_segment(p) for p in params])
+
+
+def _path_segment(value):
+    value = str(value)
+    # No Okta id or login is '.' or '..', and URL normalisation would resolve them to another endpoint.
+    if value in ('.', '..'):
+        raise OktaApiError('%r is not a valid Okta id or login.' % value)
+    return quote(value, safe='')
 
 
 def user_agent(ansible_version=None):

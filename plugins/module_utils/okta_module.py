@@ -43,6 +43,13 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_retries=dict(type='int', default=4),
 )
 
+# For modules that act on many items at once; documented in the identity.okta.bulk fragment.
+BULK_ARGUMENT_SPEC = dict(
+    concurrency=dict(type='int', default=8),
+    max_api_share=dict(type='float', default=0.8),
+)
+MAX_CONCURRENCY = 64
+
 # The names Okta's own SDKs read first, then the short ones.
 ENVIRONMENT_FALLBACKS = dict(
     org_url=('OKTA_CLIENT_ORGURL', 'OKTA_ORG_URL'),
@@ -81,15 +88,25 @@ def resolve_connection(params, environ=None):
 class OktaModule(AnsibleModule):
     """An AnsibleModule with the connection options and one lazily built client."""
 
-    def __init__(self, argument_spec=None, concurrency_options=None, **kwargs):
+    def __init__(self, argument_spec=None, bulk=False, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
+        if bulk:
+            spec.update(BULK_ARGUMENT_SPEC)
         spec.update(argument_spec or {})
-        self._concurrency_options = concurrency_options or {}
         kwargs.setdefault('mutually_exclusive', []).append(('api_token', 'access_token'))
         super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         self._client = None
+        self.concurrency = 1
+        if bulk:
+            self.concurrency = self.params['concurrency']
+            if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+                self.fail_json(msg='concurrency must be between 1 and %d, got %d.' % (MAX_CONCURRENCY, self.concurrency),
+                               field='concurrency')
+            if not 0 < self.params['max_api_share'] <= 1:
+                self.fail_json(msg='max_api_share must be greater than 0 and at most 1, got %s.'
+                               % self.params['max_api_share'], field='max_api_share')
 
     @property
     def client(self):
@@ -103,7 +120,8 @@ class OktaModule(AnsibleModule):
                     org_url, api_token=api_token, access_token=access_token,
                     validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                     timeout=self.params['timeout'], max_retries=self.params['max_retries'],
-                    ansible_version=ANSIBLE_VERSION, **self._concurrency_options)
+                    ansible_version=ANSIBLE_VERSION, concurrency=self.concurrency,
+                    max_api_share=self.params.get('max_api_share') or 1.0)
             except OktaConfigError as exc:
                 self.fail_json(msg=str(exc), field=exc.field)
         return self._client
@@ -126,6 +144,37 @@ class OktaModule(AnsibleModule):
             return func()
         except OktaApiError as exc:
             self.fail_from_api_error(exc)
+
+    def run_bulk(self, action, items, key):
+        """Apply ``action`` to every item, ``concurrency`` at a time.
+
+        ``action(item)`` returns the item's outcome (for example ``revoked``);
+        an Okta error makes it ``failed`` with the error's fields. Every item
+        gets exactly one entry, in input order, so none can be lost silently.
+        """
+        entries = [None] * len(items)
+        work = ((index, item) for index, item in enumerate(items))
+        for (index, item), outcome, error in self.client.map_concurrent(lambda pair: action(pair[1]), work,
+                                                                         self.concurrency):
+            entry = {key: item, 'result': outcome}
+            if error is not None:
+                entry['result'] = 'failed'
+                entry.update((k, v) for k, v in error.as_dict().items() if v not in (None, []))
+            entries[index] = entry
+        return entries
+
+    def validate_id_list(self, name, values):
+        """Drop duplicates (keeping order); fail naming ``name`` on an empty id."""
+        seen = set()
+        unique = []
+        for position, value in enumerate(values or []):
+            value = value.strip() if isinstance(value, str) else value
+            if not value:
+                self.fail_json(msg='%s[%d] is empty; every entry must be a non-empty id.' % (name, position), field=name)
+            if value not in seen:
+                seen.add(value)
+                unique.append(value)
+        return unique
 
     def apply_query(self, data):
         """Filter ``data`` with the task's JMESPath ``query`` option, if set."""

@@ -157,6 +157,7 @@ class Simulator:
         self.stats_lock = threading.Lock()
         self.request_log = []
         self.request_counts = {}
+        self.rate_limited = 0
         self.org.seed(users, sessions_per_user, groups)
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
@@ -283,6 +284,8 @@ class OktaHandler(BaseHTTPRequestHandler):
         rate_headers = {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
                         'X-Rate-Limit-Reset': str(reset)}
         if not allowed:
+            with sim.stats_lock:
+                sim.rate_limited += 1
             return self._send(429, okta_error('E0000047', 'API call exceeded rate limit due to too many requests.'),
                               rate_headers)
 
@@ -429,6 +432,7 @@ class OktaHandler(BaseHTTPRequestHandler):
             state = sim.org.snapshot(with_sessions=query.get('summary', ['0'])[0] != '1')
             with sim.stats_lock:
                 state['requestCounts'] = dict(sim.request_counts)
+                state['rateLimited'] = sim.rate_limited
             state['faultsInjected'] = sim.faults.injected
             return self._send(200, state)
         if action == 'requests' and self.command == 'GET':

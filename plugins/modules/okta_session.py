@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: okta_session
+short_description: Create, refresh and revoke Okta sessions
+version_added: 0.1.0
+description:
+  - Creates an Okta session from a session token, refreshes a session, or revokes one or many sessions
+    with the Okta Sessions API.
+  - Revocation is idempotent; a session that is already gone is reported as V(absent), not as a failure.
+author:
+  - identity.okta maintainers
+extends_documentation_fragment:
+  - identity.okta.connection
+  - identity.okta.bulk
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Refresh and revoke read each session first and report what would change.
+      - Creation cannot be checked without spending the single-use session token, so it only reports that it would create.
+  diff_mode:
+    support: full
+options:
+  state:
+    description:
+      - V(present) creates a session from O(session_token) (C(POST /api/v1/sessions)). This is a legacy Okta
+        Classic Engine endpoint that Okta has removed from its current API reference.
+      - V(refreshed) extends the session O(session_id) (C(POST /api/v1/sessions/{id}/lifecycle/refresh)).
+        A session that does not exist cannot be refreshed and fails the task.
+      - V(absent) revokes O(session_id) or every session in O(session_ids) (C(DELETE /api/v1/sessions/{id})).
+    type: str
+    choices: [present, refreshed, absent]
+    default: present
+  session_token:
+    description:
+      - The session token to exchange for a session, from the Okta Authentication API.
+      - A session token is single-use and short-lived (about five minutes). A token that was used
+        already, or has expired, is refused by Okta and fails the task.
+      - Required with O(state=present).
+    type: str
+  session_id:
+    description:
+      - The ID of one session. Required with O(state=refreshed).
+    type: str
+  session_ids:
+    description:
+      - Session IDs to revoke with O(state=absent). Duplicates are revoked once.
+      - Every ID ends in RV(results) as V(revoked), V(absent) or V(failed). The task fails after trying
+        all of them if any failed.
+    type: list
+    elements: str
+notes:
+  - O(concurrency) and O(max_api_share) apply to O(session_ids); other operations make one or two calls.
+seealso:
+  - module: identity.okta.okta_session_info
+  - module: identity.okta.okta_user_sessions
+  - name: Okta Sessions API
+    description: Okta's reference for the sessions endpoints.
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Session/
+'''
+
+EXAMPLES = r'''
+- name: Create a session from a session token obtained from the Authentication API
+  identity.okta.okta_session:
+    org_url: https://example.okta.com
+    api_token: "{{ okta_api_token }}"
+    session_token: "{{ authn_result.json.sessionToken }}"
+  register: created
+
+- name: Extend a session
+  identity.okta.okta_session:
+    session_id: "{{ created.session.id }}"
+    state: refreshed
+
+- name: Revoke the sessions found on a stolen laptop (connection from the environment)
+  identity.okta.okta_session:
+    state: absent
+    session_ids:
+      - 102GALFVpuTRtSLDeRCnxfuDg
+      - 102mhGq3VQ5Qj2NvBhrvPY9Kw
+  register: revoked
+
+- name: Show what was revoked
+  ansible.builtin.debug:
+    msg: "{{ revoked.revoked | length }} revoked, {{ revoked.absent | length }} already gone"
+'''
+
+RETURN = r'''
+session:
+  description: The session, as Okta returned it with keys in snake_case, for O(state=present) and O(state=refreshed).
+  returned: when O(state=present) or O(state=refreshed)
+  type: dict
+  contains:
+    id:
+      description: Session ID.
+      type: str
+      sample: 102GALFVpuTRtSLDeRCnxfuDg
+    user_id:
+      description: ID of the user the session belongs to.
+      type: str
+      sample: 00u1abcdEFGHijklm0h7
+    login:
+      description: Login of that user.
+      type: str
+      sample: jane.doe@example.com
+    status:
+      description: V(ACTIVE), V(MFA_REQUIRED) or V(MFA_ENROLL).
+      type: str
+      sample: ACTIVE
+    created_at:
+      description: When the session was created.
+      type: str
+      sample: '2026-11-25T08:00:00.000Z'
+    expires_at:
+      description: When the session expires; moved forward by a refresh.
+      type: str
+      sample: '2026-11-25T10:00:00.000Z'
+    last_password_verification:
+      description: When the user last verified a password.
+      type: str
+    last_factor_verification:
+      description: When the user last completed multifactor authentication.
+      type: str
+    amr:
+      description: Authentication methods used, such as V(pwd) and V(mfa).
+      type: list
+      elements: str
+    idp:
+      description: The identity provider that authenticated the user (C(id) and C(type)).
+      type: dict
+    mfa_active:
+      description: Whether multifactor authentication is active for the session; V(null) when Okta does not say.
+      type: bool
+results:
+  description: One entry per distinct session ID, in the order given, for O(state=absent).
+  returned: when O(state=absent)
+  type: list
+  elements: dict
+  contains:
+    session_id:
+      description: The session ID.
+      type: str
+    result:
+      description: V(revoked), V(absent) (it did not exist) or V(failed). In check mode, what would happen.
+      type: str
+    msg:
+      description: Why it failed.
+      type: str
+      returned: when RV(results[].result=failed)
+    status:
+      description: HTTP status of the failure, if Okta answered.
+      type: int
+      returned: when RV(results[].result=failed)
+    error_code:
+      description: Okta's C(errorCode), such as V(E0000006).
+      type: str
+      returned: when Okta returned an error body
+    request_id:
+      description: Okta's C(X-Okta-Request-Id) of the failed call, for Okta support.
+      type: str
+      returned: when Okta answered
+revoked:
+  description: IDs of the sessions that were (or in check mode would be) revoked.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+absent:
+  description: IDs of the sessions that did not exist.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+failed:
+  description: IDs of the sessions that could not be revoked.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+retries:
+  description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
+  returned: always
+  type: int
+'''
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
+    ABSENT, REVOKED, create_session, get_session, refresh_session, revoke_session, session_result,
+)
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+
+
+def ensure_present(module):
+    if module.check_mode:
+        return dict(changed=True, session={}, diff=dict(before={}, after={'session': 'created from session_token'}))
+    try:
+        session = create_session(module.client, module.params['session_token'])
+    except OktaApiError as exc:
+        if exc.status in (400, 401, 403) and exc.error_code in ('E0000005', 'E0000001', 'E0000004'):
+            exc.message = ('Okta refused the session token (%s: %s). A session token is single-use and expires '
+                           'after a few minutes: obtain a new one.' % (exc.error_code, exc.error_summary))
+        raise
+    result = session_result(session)
+    return dict(changed=True, session=result, diff=dict(before={}, after=_diff_view(result)))
+
+
+def ensure_refreshed(module):
+    session_id = module.params['session_id']
+    missing = 'Session %s does not exist, so it cannot be refreshed.' % session_id
+    before = get_session(module.client, session_id) if (module.check_mode or module._diff) else None
+    if module.check_mode:
+        if before is None:
+            module.fail_json(msg=missing, session_id=session_id, retries=module.retries)
+        result = session_result(before)
+        return dict(changed=True, session=result,
+                    diff=dict(before=_diff_view(result), after=dict(_diff_view(result), expires_at='(extended)')))
+    try:
+        session = refresh_session(module.client, session_id)
+    except OktaApiError as exc:
+        if exc.not_found:
+            module.fail_json(msg=missing, session_id=session_id, status=404, request_id=exc.request_id,
+                             retries=module.retries)
+        raise
+    result = session_result(session)
+    return dict(changed=True, session=result,
+                diff=dict(before=_diff_view(session_result(before)) if before else {}, after=_diff_view(result)))
+
+
+def ensure_absent(module):
+    ids = [module.params['session_id']] if module.params['session_id'] else module.params['session_ids']
+    ids = module.validate_id_list('session_id' if module.params['session_id'] else 'session_ids', ids)
+
+    def would_revoke(session_id):
+        return REVOKED if get_session(module.client, session_id) is not None else ABSENT
+
+    def revoke(session_id):
+        return revoke_session(module.client, session_id)
+
+    results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id')
+    by_outcome = dict((outcome, [r['session_id'] for r in results if r['result'] == outcome])
+                      for outcome in ('revoked', 'absent', 'failed'))
+    outcome = dict(changed=bool(by_outcome['revoked']), results=results,
+                   diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
+                             after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
+                   **by_outcome)
+    if by_outcome['failed']:
+        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (
+            len(by_outcome['failed']), len(ids), '; '.join('%s: %s' % (r['session_id'], r.get('msg'))
+                                                             for r in results if r['result'] == 'failed'))
+        outcome['failed_task'] = True
+    return outcome
+
+
+def _diff_view(session):
+    return dict((k, session.get(k)) for k in ('id', 'login', 'status', 'expires_at'))
+
+
+def main():
+    module = OktaModule(
+        argument_spec=dict(
+            state=dict(type='str', default='present', choices=['present', 'refreshed', 'absent']),
+            session_token=dict(type='str', no_log=True),
+            session_id=dict(type='str'),
+            session_ids=dict(type='list', elements='str'),
+        ),
+        bulk=True,
+        mutually_exclusive=[('session_id', 'session_ids')],
+        required_if=[
+            ('state', 'present', ('session_token',)),
+            ('state', 'refreshed', ('session_id',)),
+            ('state', 'absent', ('session_id', 'session_ids'), True),
+        ],
+        supports_check_mode=True,
+    )
+    handlers = dict(present=ensure_present, refreshed=ensure_refreshed, absent=ensure_absent)
+    result = module.run(lambda: handlers[module.params['state']](module))
+    result['retries'] = module.retries
+    if not module._diff:
+        result.pop('diff', None)
+    if result.pop('failed_task', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Creates (or updates) the virtualenv with the pinned versions from requirements/,
+# and makes this checkout visible to Ansible as the collection identity.okta.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${1:-$ROOT/.venv}
+STAMP="$VENV/.requirements.sha256"
+WANT=$(cat "$ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements/dev.txt"
+    echo "$WANT" > "$STAMP"
+fi
+mkdir -p "$VENV/collections/ansible_collections/identity"
+ln -sfn "$ROOT" "$VENV/collections/ansible_collections/identity/okta"
+echo "virtualenv ready: $VENV"
