@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The simulator's answers, validated against Okta's official OpenAPI spec.
+
+Each request is also validated, so the test cannot pass by calling paths or
+parameters the spec does not have.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+import pytest
+import requests
+import yaml
+
+openapi_core = pytest.importorskip('openapi_core')
+from openapi_core import OpenAPI  # noqa: E402
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse  # noqa: E402
+from openapi_schema_validator import OAS30Validator  # noqa: E402
+
+import ansible_collections.identity.okta.tests.okta_simulator as okta_simulator  # noqa: E402
+
+SPEC_PATH = os.path.join(os.path.dirname(okta_simulator.__file__), 'spec', 'okta-sessions-trimmed.yaml')
+
+
+@pytest.fixture(scope='module')
+def spec_document():
+    with open(SPEC_PATH) as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture
+def contract(okta_sim, spec_document):
+    running = okta_sim(users=5, sessions_per_user=2, groups=2)
+    document = dict(spec_document, servers=[{'url': running.base_url}])
+    return Contract(running, OpenAPI.from_dict(document), document)
+
+
+class Contract:
+    def __init__(self, running, openapi, document):
+        self.running = running
+        self.openapi = openapi
+        self.document = document
+        self.session = requests.Session()
+        self.session.headers['Authorization'] = 'SSWS ' + running.api_token
+
+    def call(self, method, path, expect, **kwargs):
+        """Send a request the spec allows; check status, headers and body against the spec."""
+        response = self.session.request(method, self.running.base_url + path, timeout=10, **kwargs)
+        assert response.status_code == expect, response.text
+        self.openapi.validate_request(RequestsOpenAPIRequest(response.request))
+        if expect == 204:
+            # openapi-core reads the spec's `content: {}` as "a body is required"; check what 204 means instead.
+            assert response.content == b''
+            assert '204' in self.responses_of(method, response.request.path_url.split('?')[0])
+        else:
+            self.openapi.validate_response(RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response))
+        for header in ('Date', 'X-Okta-Request-Id', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Reset'):
+            assert response.headers.get(header), '%s missing on %s %s' % (header, method, path)
+        return response
+
+    def responses_of(self, method, path):
+        for template, item in self.document['paths'].items():
+            if re.match('^%s$' % re.sub(r'\{[^}]+\}', '[^/]+', template), path):
+                return item[method.lower()]['responses']
+        raise AssertionError('%s %s is not in the spec' % (method, path))
+
+    def error_body(self, response, code):
+        OAS30Validator(self.document['components']['schemas']['Error']).validate(response.json())
+        assert response.json()['errorCode'] == code
+
+    def session_id(self, index=0):
+        return self.running.state()['sessions'][index]['id']
+
+    def user(self, index=0):
+        return self.running.state()['users'][index]
+
+
+def test_get_session(contract):
+    session_id = contract.session_id()
+    body = contract.call('GET', '/api/v1/sessions/' + session_id, 200).json()
+    assert body['id'] == session_id and body['status'] in ('ACTIVE', 'MFA_ENROLL', 'MFA_REQUIRED')
+
+
+def test_get_unknown_session_is_404_with_okta_error(contract):
+    contract.error_body(contract.call('GET', '/api/v1/sessions/102unknown', 404), 'E0000007')
+
+
+def test_create_session_from_a_session_token_then_refuse_it_again(contract):
+    token = contract.running.admin('POST', 'session-tokens', {'login': contract.user()['login']})['sessionToken']
+    body = contract.call('POST', '/api/v1/sessions', 200, json={'sessionToken': token}).json()
+    assert body['login'] == contract.user()['login']
+    contract.error_body(contract.call('POST', '/api/v1/sessions', 400, json={'sessionToken': token}), 'E0000005')
+
+
+def test_refresh_moves_expires_at(contract):
+    session_id = contract.session_id()
+    before = contract.call('GET', '/api/v1/sessions/' + session_id, 200).json()['expiresAt']
+    contract.running.sim.org.sessions[session_id]['expiresAt'] = '2026-01-01T00:00:00.000Z'
+    after = contract.call('POST', '/api/v1/sessions/%s/lifecycle/refresh' % session_id, 200).json()['expiresAt']
+    assert after > '2026-01-01T00:00:00.000Z' and after >= before
+    contract.call('POST', '/api/v1/sessions/102unknown/lifecycle/refresh', 404)
+
+
+def test_revoke_session_is_204_then_404(contract):
+    session_id = contract.session_id()
+    contract.call('DELETE', '/api/v1/sessions/' + session_id, 204)
+    contract.error_body(contract.call('DELETE', '/api/v1/sessions/' + session_id, 404), 'E0000007')
+
+
+def test_revoke_user_sessions_with_options(contract):
+    user = contract.user()
+    contract.call('DELETE', '/api/v1/users/%s/sessions' % user['id'], 204,
+                  params={'oauthTokens': 'true', 'forgetDevices': 'false'})
+    state = contract.running.state()
+    assert not [s for s in state['sessions'] if s['userId'] == user['id']]
+    assert state['revocations'][-1] == {'kind': 'user', 'userId': user['id'], 'sessionsCleared': 2,
+                                        'oauthTokens': True, 'forgetDevices': False}
+    contract.error_body(contract.call('DELETE', '/api/v1/users/00uunknown/sessions', 404), 'E0000007')
+
+
+@pytest.mark.parametrize('key', ['id', 'login'])
+def test_get_user_by_id_or_login(contract, key):
+    user = contract.user()
+    body = contract.call('GET', '/api/v1/users/' + requests.utils.quote(user[key], safe=''), 200).json()
+    assert body['id'] == user['id']
+
+
+def test_get_unknown_user_is_404(contract):
+    contract.error_body(contract.call('GET', '/api/v1/users/nobody@example.com', 404), 'E0000007')
+
+
+def test_list_groups_by_query_and_their_users_paged(contract):
+    groups = contract.call('GET', '/api/v1/groups', 200, params={'q': 'group-1', 'limit': 10}).json()
+    assert [g['profile']['name'] for g in groups] == ['group-1']
+    first = contract.call('GET', '/api/v1/groups/%s/users' % groups[0]['id'], 200, params={'limit': 2})
+    assert len(first.json()) == 2 and 'next' in first.links
+    second = contract.call('GET', first.links['next']['url'][len(contract.running.base_url):], 200)
+    assert len(second.json()) == 1 and 'next' not in second.links
+    contract.error_body(contract.call('GET', '/api/v1/groups/00gunknown/users', 404), 'E0000007')
+
+
+def test_rate_limited_call_is_429_with_okta_error(okta_sim, spec_document):
+    running = okta_sim(users=1, sessions_per_user=1, rate_limit=1)
+    contract = Contract(running, OpenAPI.from_dict(dict(spec_document, servers=[{'url': running.base_url}])),
+                        spec_document)
+    session_id = contract.session_id()
+    contract.call('GET', '/api/v1/sessions/' + session_id, 200)
+    response = contract.call('GET', '/api/v1/sessions/' + session_id, 429)
+    contract.error_body(response, 'E0000047')
+    assert response.headers['X-Rate-Limit-Remaining'] == '0'
+
+
+def test_missing_or_bad_token_is_401_with_okta_error_body(contract):
+    for headers in ({'Authorization': None}, {'Authorization': 'SSWS not-the-token'}):
+        response = requests.get(contract.running.base_url + '/api/v1/sessions/' + contract.session_id(),
+                                 headers=headers, timeout=10)
+        assert response.status_code == 401
+        assert response.headers['X-Okta-Request-Id'] and response.headers['Date']
+        contract.error_body(response, 'E0000011')
