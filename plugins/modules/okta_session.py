@@ -178,8 +178,8 @@ absent:
   returned: when O(state=absent)
   type: list
   elements: str
-failed:
-  description: IDs of the sessions that could not be revoked.
+failed_ids:
+  description: IDs of the sessions that could not be revoked; see RV(results) for why.
   returned: when O(state=absent)
   type: list
   elements: str
@@ -243,15 +243,15 @@ def ensure_absent(module):
         return revoke_session(module.client, session_id)
 
     results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id')
-    by_outcome = dict((outcome, [r['session_id'] for r in results if r['result'] == outcome])
-                      for outcome in ('revoked', 'absent', 'failed'))
+    by_outcome = dict((key, [r['session_id'] for r in results if r['result'] == outcome])
+                      for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
     outcome = dict(changed=bool(by_outcome['revoked']), results=results,
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
-    if by_outcome['failed']:
+    if by_outcome['failed_ids']:
         outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (
-            len(by_outcome['failed']), len(ids), '; '.join('%s: %s' % (r['session_id'], r.get('msg'))
+            len(by_outcome['failed_ids']), len(ids), '; '.join('%s: %s' % (r['session_id'], r.get('msg'))
                                                              for r in results if r['result'] == 'failed'))
         outcome['failed_task'] = True
     return outcome
