@@ -38,7 +38,7 @@ def count_in_log(output, suite, pattern):
 def main(output, suites):
     counters = {
         'units': lambda: count_units(output),
-        'sanity': lambda: count_in_log(output, 'sanity', r"^Running sanity test '"),
+        'sanity': lambda: count_in_log(output, 'sanity', r"^Running sanity test [\"']"),
         'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test role'),
     }
     failed = False

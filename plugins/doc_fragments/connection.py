@@ -23,7 +23,7 @@ options:
     type: str
   api_token:
     description:
-      - An Okta API token, sent as C(Authorization: SSWS <token>).
+      - 'An Okta API token, sent as C(Authorization: SSWS <token>).'
       - Exactly one of O(api_token) and O(access_token) must be given. When the task sets
         neither, the environment variables E(OKTA_CLIENT_TOKEN), then E(OKTA_API_TOKEN),
         then E(OKTA_ACCESS_TOKEN) are used.
@@ -31,7 +31,7 @@ options:
     type: str
   access_token:
     description:
-      - An OAuth 2.0 access token for the Okta Management API, sent as C(Authorization: Bearer <token>).
+      - 'An OAuth 2.0 access token for the Okta Management API, sent as C(Authorization: Bearer <token>).'
       - Needs the scopes of the operations the module performs, for example
         C(okta.sessions.read), C(okta.sessions.manage) or C(okta.users.manage).
       - Mutually exclusive with O(api_token). Falls back to E(OKTA_ACCESS_TOKEN).
@@ -66,5 +66,6 @@ requirements:
 notes:
   - All modules of this collection belong to the action group C(identity.okta.okta), so the
     connection can be set once for a play with C(module_defaults) and C(group/identity.okta.okta).
-  - Tokens are never logged or returned.
+  - Tokens are never logged or returned. To pass a token through the environment, export it in the shell
+    that runs Ansible; do not set it with the task keyword C(environment), which Ansible prints at C(-vvv).
 '''

@@ -335,7 +335,9 @@ class OktaClient:
     @staticmethod
     def _connection_message(method, path, exc, idempotent):
         message = 'Could not reach Okta for %s %s: %s' % (method, path, exc.__class__.__name__)
-        detail = str(exc)
+        # requests wraps urllib3's error, whose text starts with a misleading "Max retries exceeded".
+        cause = exc.args[0] if exc.args else None
+        detail = str(getattr(cause, 'reason', None) or cause or '')
         if detail:
             message += ' (%s)' % detail
         if not idempotent:
@@ -386,8 +388,7 @@ class OktaClient:
         params = kwargs.pop('params', None)
         while url:
             response = self.request('GET', url, bucket=bucket, params=params, **kwargs)
-            for item in response.json():
-                yield item
+            yield from response.json()
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query
 
@@ -400,8 +401,7 @@ class OktaClient:
         bug and propagates.
         """
         if workers <= 1:
-            for item in items:
-                yield self._call(func, item)
+            yield from (self._call(func, item) for item in items)
             return
         with ThreadPoolExecutor(max_workers=workers) as pool:
             in_flight = set()

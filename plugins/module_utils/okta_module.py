@@ -148,20 +148,25 @@ class OktaModule(AnsibleModule):
     def run_bulk(self, action, items, key):
         """Apply ``action`` to every item, ``concurrency`` at a time.
 
-        ``action(item)`` returns the item's outcome (for example ``revoked``);
-        an Okta error makes it ``failed`` with the error's fields. Every item
-        gets exactly one entry, in input order, so none can be lost silently.
+        ``action(item)`` returns the item's outcome (for example ``revoked``)
+        or a dict with a ``result`` key and more fields; an Okta error makes it
+        ``failed`` with the error's fields. ``items`` may be any iterable (a
+        paged listing, say). Every item gets exactly one entry, in input order,
+        so none can be lost silently.
         """
-        entries = [None] * len(items)
-        work = ((index, item) for index, item in enumerate(items))
-        for (index, item), outcome, error in self.client.map_concurrent(lambda pair: action(pair[1]), work,
-                                                                         self.concurrency):
-            entry = {key: item, 'result': outcome}
+        entries = {}
+        outcomes = self.client.map_concurrent(lambda pair: action(pair[1]), enumerate(items), self.concurrency)
+        for (index, item), outcome, error in outcomes:
+            entry = {key: item}
             if error is not None:
                 entry['result'] = 'failed'
                 entry.update((k, v) for k, v in error.as_dict().items() if v not in (None, []))
+            elif isinstance(outcome, dict):
+                entry.update(outcome)
+            else:
+                entry['result'] = outcome
             entries[index] = entry
-        return entries
+        return [entries[index] for index in sorted(entries)]
 
     def validate_id_list(self, name, values):
         """Drop duplicates (keeping order); fail naming ``name`` on an empty id."""

@@ -17,17 +17,19 @@ description:
     with the Okta Sessions API.
   - Revocation is idempotent; a session that is already gone is reported as V(absent), not as a failure.
 author:
-  - identity.okta maintainers
+  - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
   - identity.okta.connection
   - identity.okta.bulk
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - Refresh and revoke read each session first and report what would change.
       - Creation cannot be checked without spending the single-use session token, so it only reports that it would create.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 options:
   state:
@@ -250,9 +252,8 @@ def ensure_absent(module):
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
     if by_outcome['failed_ids']:
-        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (
-            len(by_outcome['failed_ids']), len(ids), '; '.join('%s: %s' % (r['session_id'], r.get('msg'))
-                                                             for r in results if r['result'] == 'failed'))
+        reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
+        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (len(by_outcome['failed_ids']), len(ids), reasons)
         outcome['failed_task'] = True
     return outcome
 

@@ -16,15 +16,17 @@ description:
   - Reads one or many sessions by ID (C(GET /api/v1/sessions/{id})).
   - IDs that Okta does not know are listed in RV(missing); they do not fail the task.
 author:
-  - identity.okta maintainers
+  - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
   - identity.okta.connection
   - identity.okta.bulk
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   session_id:
@@ -115,16 +117,21 @@ def main():
     single = module.params['session_id']
     ids = module.validate_id_list('session_id' if single else 'session_ids',
                                   [single] if single else module.params['session_ids'])
+    def read(session_id):
+        session = get_session(module.client, session_id)
+        return {'result': 'found', 'session': session} if session is not None else 'missing'
+
     found = dict()
     missing = []
-    for entry in module.run_bulk(lambda session_id: get_session(module.client, session_id), ids, 'session_id'):
+    for entry in module.run_bulk(read, ids, 'session_id'):
         if entry['result'] == 'failed':
             module.fail_json(msg='Could not read session %s: %s' % (entry['session_id'], entry.get('msg')),
+                             retries=module.retries,
                              **dict((k, v) for k, v in entry.items() if k not in ('msg', 'result')))
-        if entry['result'] is None:
+        if entry['result'] == 'missing':
             missing.append(entry['session_id'])
         else:
-            found[entry['session_id']] = session_result(entry['result'])
+            found[entry['session_id']] = session_result(entry['session'])
     sessions = [found[i] for i in ids if i in found]
     result = dict(changed=False, sessions=sessions, missing=missing, retries=module.retries)
     if module.params['query']:

@@ -21,7 +21,7 @@ from .server import Simulator
 
 
 def endpoint_limit(text):
-    key, _, value = text.rpartition('=')
+    key, dummy, value = text.rpartition('=')
     if not key or not value.isdigit():
         raise argparse.ArgumentTypeError('expected "METHOD /path/{id}=N", got %r' % text)
     return key.strip(), int(value)
@@ -105,7 +105,7 @@ def main(argv=None):
             json.dump(info, handle)
         os.rename(temporary, args.ready_file)
     print_info(info)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
     try:
         sim.serve_forever()
     except (KeyboardInterrupt, SystemExit):

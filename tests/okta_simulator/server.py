@@ -300,7 +300,7 @@ class OktaHandler(BaseHTTPRequestHandler):
 
     def _authenticated(self):
         sim = self.simulator
-        scheme, _, token = (self.headers.get('Authorization') or '').partition(' ')
+        scheme, dummy, token = (self.headers.get('Authorization') or '').partition(' ')
         return (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens)
 
     def _fault(self, kind, rate_headers):
@@ -445,7 +445,7 @@ class OktaHandler(BaseHTTPRequestHandler):
             return self._send(201, {'sessionToken': sim.org.mint_session_token(user['id']), 'userId': user['id']})
         if action == 'users' and self.command == 'POST':
             user = sim.org.add_user(body['login'], groups=body.get('groups', []))
-            sessions = [sim.org.add_session(user['id'])['id'] for _ in range(int(body.get('sessions', 0)))]
+            sessions = [sim.org.add_session(user['id'])['id'] for dummy in range(int(body.get('sessions', 0)))]
             return self._send(201, {'id': user['id'], 'login': body['login'], 'sessionIds': sessions})
         if action == 'sessions' and self.command == 'POST':
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')

@@ -41,11 +41,11 @@ class Org:
         self.revocations = []
 
     def _new_id(self, prefix, length):
-        return prefix + ''.join(self._random.choice(ID_ALPHABET) for _ in range(length))
+        return prefix + ''.join(self._random.choice(ID_ALPHABET) for dummy in range(length))
 
     def new_secret(self, length=40):
         with self.lock:
-            return ''.join(self._random.choice(ID_ALPHABET) for _ in range(length))
+            return ''.join(self._random.choice(ID_ALPHABET) for dummy in range(length))
 
     # -- seeding ---------------------------------------------------------------
 
@@ -118,7 +118,7 @@ class Org:
             for index in range(1, users + 1):
                 member_of = ['group-%d' % ((index - 1) % groups + 1)] if groups else []
                 user = self.add_user('user%d@example.com' % index, 'User', str(index), member_of)
-                for _ in range(sessions_per_user):
+                for dummy in range(sessions_per_user):
                     self.add_session(user['id'])
 
     # -- lookups and changes used by the API ----------------------------------

@@ -23,7 +23,7 @@ from openapi_core import OpenAPI  # noqa: E402
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse  # noqa: E402
 from openapi_schema_validator import OAS30Validator  # noqa: E402
 
-import ansible_collections.identity.okta.tests.okta_simulator as okta_simulator  # noqa: E402
+from ansible_collections.identity.okta.tests import okta_simulator  # noqa: E402
 
 SPEC_PATH = os.path.join(os.path.dirname(okta_simulator.__file__), 'spec', 'okta-sessions-trimmed.yaml')
 
@@ -158,8 +158,8 @@ def test_rate_limited_call_is_429_with_okta_error(okta_sim, spec_document):
 
 def test_missing_or_bad_token_is_401_with_okta_error_body(contract):
     for headers in ({'Authorization': None}, {'Authorization': 'SSWS not-the-token'}):
-        response = requests.get(contract.running.base_url + '/api/v1/sessions/' + contract.session_id(),
-                                 headers=headers, timeout=10)
+        url = contract.running.base_url + '/api/v1/sessions/' + contract.session_id()
+        response = requests.get(url, headers=headers, timeout=10)
         assert response.status_code == 401
         assert response.headers['X-Okta-Request-Id'] and response.headers['Date']
         contract.error_body(response, 'E0000011')

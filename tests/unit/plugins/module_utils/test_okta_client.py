@@ -35,7 +35,7 @@ def first_session(running):
 
 def spend_rate_limit(running, session_id, calls):
     """Another Okta client of the same org uses up the endpoint's budget."""
-    for _ in range(calls):
+    for dummy in range(calls):
         requests.get('%s/api/v1/sessions/%s' % (running.base_url, session_id),
                      headers={'Authorization': 'SSWS ' + running.api_token}, timeout=10)
 
@@ -57,7 +57,7 @@ def test_client_waits_for_the_reset_instead_of_spending_its_last_call_on_a_429(o
     running = okta_sim(users=1, sessions_per_user=1, rate_limit=2, rate_window_seconds=2)
     client = client_for(running)
     session_id = first_session(running)['id']
-    for _ in range(5):
+    for dummy in range(5):
         client.get(okta_api.SESSION, session_id)
     assert running.state()['rateLimited'] == 0
     assert client.rate_limiter.waited_seconds > 0
@@ -90,7 +90,7 @@ def test_max_api_share_waits_before_okta_says_429(okta_sim):
     running = okta_sim(users=1, sessions_per_user=1, rate_limit=6, rate_window_seconds=2)
     client = client_for(running, max_api_share=0.5)
     session_id = first_session(running)['id']
-    for _ in range(6):
+    for dummy in range(6):
         client.get(okta_api.SESSION, session_id)
     assert running.state()['rateLimited'] == 0, 'the client should have paused at half the limit'
     assert client.rate_limiter.waited_seconds > 0
