@@ -117,6 +117,7 @@ def main():
     single = module.params['session_id']
     ids = module.validate_id_list('session_id' if single else 'session_ids',
                                   [single] if single else module.params['session_ids'])
+
     def read(session_id):
         session = get_session(module.client, session_id)
         return {'result': 'found', 'session': session} if session is not None else 'missing'

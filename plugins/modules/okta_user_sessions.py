@@ -161,11 +161,11 @@ groups:
       type: int
     result:
       description: V(found), V(not_found) or V(failed).
+      type: str
     msg:
       description: Why it was not found or failed.
       type: str
       returned: unless RV(groups[].result=found)
-      type: str
 summary:
   description: How many users ended in each result.
   returned: always
