@@ -39,7 +39,7 @@ def main(output, suites):
     counters = {
         'units': lambda: count_units(output),
         'sanity': lambda: count_in_log(output, 'sanity', r"^Running sanity test [\"']"),
-        'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test role'),
+        'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test (role|script)'),
     }
     failed = False
     for suite in suites:
