@@ -40,6 +40,8 @@ def main(output, suites):
         'units': lambda: count_units(output),
         'sanity': lambda: count_in_log(output, 'sanity', r"^Running sanity test [\"']"),
         'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test (role|script)'),
+        'lint': lambda: count_in_log(output, 'lint', r"^Running lint check '"),
+        'package': lambda: count_in_log(output, 'package', r"^Running package check '"),
     }
     failed = False
     for suite in suites:

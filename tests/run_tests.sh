@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of identity.okta: ansible-test sanity, units and integration.
-# Usage: tests/run_tests.sh [sanity|units|integration ...]   (default: all three)
+# Usage: tests/run_tests.sh [sanity|units|integration|lint|package ...]   (default: all)
 #
 # ansible-test must run from a directory named ansible_collections/identity/okta and
 # resolves symlinks, so the tests run in a fresh copy of the working tree.
@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 PYTHON_VERSION=3.11
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(sanity units integration)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(sanity units integration lint package)
 
 "$ROOT/tests/setup_venv.sh" "$VENV" >&2 || exit 1
 export PATH="$VENV/bin:$PATH"
@@ -47,6 +47,10 @@ for suite in "${SUITES[@]}"; do
             command=(ansible-test units --local --python "$PYTHON_VERSION" --color no --num-workers 2) ;;
         integration)
             command=(ansible-test integration --local --python "$PYTHON_VERSION" --color no -v) ;;
+        lint)
+            command=(env ANSIBLE_COLLECTIONS_PATH="$VENV/test-tree" tests/lint.sh) ;;
+        package)
+            command=(tests/package.sh) ;;
         *)
             echo "unknown suite: $suite" >&2; exit 2 ;;
     esac
