@@ -290,7 +290,7 @@ class OktaClient:
         return path_or_url
 
     def request(self, method, path, bucket=None, params=None, json=None, idempotent=True):
-        """Send one API call and return the ``requests.Response`` of a 2xx answer.
+        """Send one API call; return ``(response, body)`` of a 2xx answer, body parsed from JSON.
 
         ``bucket`` names the rate limit bucket (the path template); 429 is always
         retried since Okta did not act on the call. 5xx and connection errors are
@@ -330,7 +330,19 @@ class OktaClient:
                 continue
             if response.status_code >= 300:
                 raise self._error_from(method, shown_path, response, attempt, idempotent)
-            return response
+            try:
+                return response, (response.json() if response.content else None)
+            except ValueError:
+                # A body cut short by a proxy or a dropped connection: the call may be repeated if safe.
+                if idempotent and attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
+                                   % (method, shown_path, response.status_code, len(response.content)),
+                                   status=response.status_code, method=method, path=shown_path,
+                                   request_id=response.headers.get('X-Okta-Request-Id'), retries=attempt,
+                                   outcome_unknown=not idempotent)
 
     @staticmethod
     def _connection_message(method, path, exc, idempotent):
@@ -372,11 +384,10 @@ class OktaClient:
                             error_causes=causes, request_id=request_id, retries=retries)
 
     def get(self, template, *path_params, **kwargs):
-        return self.request('GET', api_path(template, *path_params), bucket='GET ' + template, **kwargs).json()
+        return self.request('GET', api_path(template, *path_params), bucket='GET ' + template, **kwargs)[1]
 
     def post(self, template, *path_params, **kwargs):
-        response = self.request('POST', api_path(template, *path_params), bucket='POST ' + template, **kwargs)
-        return response.json() if response.content else None
+        return self.request('POST', api_path(template, *path_params), bucket='POST ' + template, **kwargs)[1]
 
     def delete(self, template, *path_params, **kwargs):
         self.request('DELETE', api_path(template, *path_params), bucket='DELETE ' + template, **kwargs)
@@ -387,8 +398,8 @@ class OktaClient:
         url = api_path(template, *path_params)
         params = kwargs.pop('params', None)
         while url:
-            response = self.request('GET', url, bucket=bucket, params=params, **kwargs)
-            yield from response.json()
+            response, page = self.request('GET', url, bucket=bucket, params=params, **kwargs)
+            yield from page
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query
 

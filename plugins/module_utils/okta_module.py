@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
@@ -49,6 +50,34 @@ BULK_ARGUMENT_SPEC = dict(
     max_api_share=dict(type='float', default=0.8),
 )
 MAX_CONCURRENCY = 64
+
+# Bad input is refused before any request; these are the shapes each kind of entry may take.
+SESSION_ID = 'session_id'
+USER = 'user'
+GROUP = 'group'
+MAX_ITEMS = 50000
+_SESSION_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+_UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
+
+
+def _id_problem(value, kind):
+    """Why ``value`` cannot be an entry of this kind, or None."""
+    if not value or not value.strip():
+        return 'is empty or blank; every entry must be a non-empty value.'
+    if value != value.strip():
+        return 'has leading or trailing whitespace: %r.' % value
+    if _CONTROL.search(value):
+        return 'contains a control character.'
+    if kind == SESSION_ID and not _SESSION_ID.match(value):
+        return ('is not an Okta session ID (letters, digits, "_" and "-" only): %r.' % value)
+    if kind == USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
+        return ('is neither an Okta user ID nor a login Okta can look up (no whitespace, "/", "?", "#", "%%" '
+                'or "\\"): %r.' % value)
+    if kind == GROUP and len(value) > 255:
+        return 'is longer than an Okta group name can be.'
+    return None
+
 
 # The names Okta's own SDKs read first, then the short ones.
 ENVIRONMENT_FALLBACKS = dict(
@@ -98,6 +127,7 @@ class OktaModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         self._client = None
+        self._query = self._compile_query()
         self.concurrency = 1
         if bulk:
             self.concurrency = self.params['concurrency']
@@ -116,6 +146,9 @@ class OktaModule(AnsibleModule):
                 for secret in (api_token, access_token):
                     if secret:
                         self.no_log_values.add(secret)  # a token from the environment is a secret too
+                if not self.params['validate_certs']:
+                    self.warn('validate_certs is false: the TLS certificate of org_url is not checked, so the '
+                              'Okta token can be taken by anyone who can intercept the connection.')
                 self._client = OktaClient(
                     org_url, api_token=api_token, access_token=access_token,
                     validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
@@ -168,27 +201,38 @@ class OktaModule(AnsibleModule):
             entries[index] = entry
         return [entries[index] for index in sorted(entries)]
 
-    def validate_id_list(self, name, values):
-        """Drop duplicates (keeping order); fail naming ``name`` on an empty id."""
+    def validate_id_list(self, name, values, kind=SESSION_ID):
+        """Check every entry of option ``name`` before any request; drop duplicates, keeping order.
+
+        Bad entries fail the task naming the option and the position, so that
+        nothing is sent for a list that is partly wrong.
+        """
+        if len(values or []) > MAX_ITEMS:
+            self.fail_json(msg='%s has %d entries; at most %d are accepted in one task, split the list.'
+                           % (name, len(values), MAX_ITEMS), field=name)
         seen = set()
         unique = []
         for position, value in enumerate(values or []):
-            value = value.strip() if isinstance(value, str) else value
-            if not value:
-                self.fail_json(msg='%s[%d] is empty; every entry must be a non-empty id.' % (name, position), field=name)
+            problem = _id_problem(value, kind)
+            if problem:
+                self.fail_json(msg='%s[%d] %s' % (name, position, problem), field=name)
             if value not in seen:
                 seen.add(value)
                 unique.append(value)
         return unique
 
-    def apply_query(self, data):
-        """Filter ``data`` with the task's JMESPath ``query`` option, if set."""
+    def _compile_query(self):
+        """The task's JMESPath ``query``, compiled before any request so a typo costs no API call."""
         expression = self.params.get('query')
         if not expression:
             return None
         if not HAS_JMESPATH:
             self.fail_json(msg=missing_required_lib('jmespath'), exception=str(JMESPATH_IMPORT_ERROR))
         try:
-            return jmespath.search(expression, data)
+            return jmespath.compile(expression)
         except jmespath.exceptions.JMESPathError as exc:
             self.fail_json(msg='query is not a valid JMESPath expression: %s' % exc, field='query')
+
+    def apply_query(self, data):
+        """Filter ``data`` with the task's JMESPath ``query``, if set."""
+        return self._query.search(data) if self._query else None

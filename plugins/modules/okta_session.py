@@ -213,7 +213,7 @@ def ensure_present(module):
 
 
 def ensure_refreshed(module):
-    session_id = module.params['session_id']
+    session_id = module.validate_id_list('session_id', [module.params['session_id']])[0]
     missing = 'Session %s does not exist, so it cannot be refreshed.' % session_id
     before = get_session(module.client, session_id) if (module.check_mode or module._diff) else None
     if module.check_mode:

@@ -198,7 +198,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, revoke_user_sessions,
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import GROUP, USER, OktaModule
 
 USER_ID = re.compile(r'^00u[0-9A-Za-z]{17}$')
 GROUP_ID = re.compile(r'^00g[0-9A-Za-z]{17}$')
@@ -214,12 +214,14 @@ class UserSessionsRevoker:
         self.client = module.client
         self.group_results = []
         self._seen = set()
+        self.users = module.validate_id_list('users', module.params['users'], USER)
+        self.groups = module.validate_id_list('groups', module.params['groups'], GROUP)
 
     def targets(self):
-        for name in self.module.validate_id_list('users', self.module.params['users']):
+        for name in self.users:
             if self._first_time(name):
                 yield name, None
-        for group in self.module.validate_id_list('groups', self.module.params['groups']):
+        for group in self.groups:
             for member in self._members(group):
                 if self._first_time(member['id']) and self._first_time(member['profile'].get('login', '').lower()):
                     yield member['id'], group

@@ -41,12 +41,14 @@ def parse_args(argv):
                         metavar='"METHOD /path/{id}=N"', help='override the limit of one endpoint')
     parser.add_argument('--rate-window-seconds', type=int, default=60)
     parser.add_argument('--fault-rate', type=float, default=0.0, help='share of API calls that fail (0..1)')
-    parser.add_argument('--fault-kinds', default='503', help='comma list of 500,502,503,504,429,drop')
+    parser.add_argument('--fault-kinds', default='503', help='comma list of 500,502,503,504,429,drop,slow,truncated')
     parser.add_argument('--clock-skew-seconds', type=float, default=0, help="shift the server's clock")
     parser.add_argument('--users', type=int, default=0)
     parser.add_argument('--sessions-per-user', type=int, default=0)
     parser.add_argument('--groups', type=int, default=0, help='users are spread round robin over group-1..N')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--tls-cert', help='serve https with this PEM certificate (and --tls-key)')
+    parser.add_argument('--tls-key')
     parser.add_argument('--ready-file', help='write the base URL and token here as JSON once listening')
     parser.add_argument('--background', action='store_true', help='detach; print the URL, token and pid, then exit')
     parser.add_argument('--log-file', default=os.devnull, help='output of a --background simulator')
@@ -97,7 +99,8 @@ def main(argv=None):
         rate_window_seconds=args.rate_window_seconds, fault_rate=args.fault_rate,
         fault_kinds=[k.strip() for k in args.fault_kinds.split(',') if k.strip()],
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
-        users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups)
+        users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups,
+        tls_cert=args.tls_cert, tls_key=args.tls_key)
     info = {'orgUrl': sim.base_url, 'apiToken': sim.api_token, 'pid': os.getpid()}
     if args.ready_file:
         temporary = args.ready_file + '.tmp'
@@ -106,10 +109,11 @@ def main(argv=None):
         os.rename(temporary, args.ready_file)
     print_info(info)
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
+    sim.start()
     try:
-        sim.serve_forever()
+        sim.wait()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        sim.httpd.server_close()
+        sim.stop()
     return 0

@@ -20,6 +20,7 @@ __metaclass__ = type
 import json
 import random
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -30,6 +31,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from .state import Org
 
 ADMIN_PREFIX = '/_simulator/'
+# Faults that let the call take effect and spoil only the answer.
+APPLIED_FAULTS = ('slow', 'truncated')
 DEFAULT_RATE_LIMIT = 600
 
 # (method, path template) -> handler name; '{id}' matches one path segment.
@@ -145,7 +148,7 @@ class Simulator:
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
                  rate_limit=DEFAULT_RATE_LIMIT, endpoint_rate_limits=None, rate_window_seconds=60,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
-                 users=0, sessions_per_user=0, groups=0, page_limit_max=200):
+                 users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None):
         self.clock = lambda: time.time() + clock_skew_seconds
         self.org = Org(seed=seed, clock=self.clock)
         self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
@@ -158,30 +161,69 @@ class Simulator:
         self.request_log = []
         self.request_counts = {}
         self.rate_limited = 0
+        self.connections = set()
+        self.slow_seconds = 3.0
+        self.redirect_location = 'http://127.0.0.1:9'
         self.org.seed(users, sessions_per_user, groups)
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self.httpd.daemon_threads = True
+        self.scheme = 'https' if tls_cert else 'http'
+        self._tls = (tls_cert, tls_key)
+        self._stopped = threading.Event()
         self._thread = None
+        self.httpd = self._listen(host, port)
+
+    def _listen(self, host, port):
+        httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        httpd.daemon_threads = True
+        if self._tls[0]:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        return httpd
 
     @property
     def base_url(self):
         host, port = self.httpd.server_address[:2]
-        return 'http://%s:%d' % (host, port)
+        return '%s://%s:%d' % (self.scheme, host, port)
+
+    def outage(self, seconds):
+        """Go away like a restarting server: refuse connections for ``seconds``, then serve the same org again."""
+        def restart():
+            host, port = self.httpd.server_address[:2]
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            with self.stats_lock:
+                open_connections = list(self.connections)
+            for connection in open_connections:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            time.sleep(seconds)
+            self.httpd = self._listen(host, port)
+            self._serve()
+        threading.Thread(target=restart, name='okta-simulator-outage', daemon=True).start()
 
     @property
     def api_token(self):
         return sorted(self.api_tokens)[0]
 
-    def start(self):
-        """Serve in a background thread (for tests in the same process)."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name='okta-simulator', daemon=True)
+    def _serve(self):
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.1},
+                                        name='okta-simulator', daemon=True)
         self._thread.start()
+
+    def start(self):
+        """Serve in a background thread."""
+        self._serve()
         return self
 
-    def serve_forever(self):
-        self.httpd.serve_forever()
+    def wait(self):
+        """Block until stop() (the command line's foreground mode)."""
+        while not self._stopped.wait(0.5):
+            pass
 
     def stop(self):
+        self._stopped.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -206,6 +248,16 @@ class OktaHandler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'okta-simulator'
     simulator = None  # set by _handler_for
+
+    def setup(self):
+        super(OktaHandler, self).setup()
+        with self.simulator.stats_lock:
+            self.simulator.connections.add(self.connection)
+
+    def finish(self):
+        with self.simulator.stats_lock:
+            self.simulator.connections.discard(self.connection)
+        super(OktaHandler, self).finish()
 
     def log_message(self, format, *args):  # noqa: A002 - signature from BaseHTTPRequestHandler
         pass  # quiet: tests and benchmarks read state through /_simulator/ instead
@@ -290,12 +342,17 @@ class OktaHandler(BaseHTTPRequestHandler):
                               rate_headers)
 
         fault = sim.faults.pick(self.command, raw_path)
-        if fault and not fault[1]:
+        if fault and not fault[1] and fault[0] not in APPLIED_FAULTS:
             return self._fault(fault[0], rate_headers)
         status, payload, headers = getattr(self, 'api_' + handler)(params, query, body)
-        if fault:
-            return self._fault(fault[0], rate_headers)
         rate_headers.update(headers or {})
+        if fault and fault[0] == 'slow':  # applied, but the answer comes too late
+            time.sleep(sim.slow_seconds)
+        elif fault and fault[0] == 'truncated' and payload is not None:
+            whole = json.dumps(payload).encode('utf-8')
+            return self._send(status, raw=whole[:len(whole) // 2], headers=rate_headers)
+        elif fault:
+            return self._fault(fault[0], rate_headers)
         self._send(status, payload, rate_headers)
 
     def _authenticated(self):
@@ -304,8 +361,10 @@ class OktaHandler(BaseHTTPRequestHandler):
         return (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens)
 
     def _fault(self, kind, rate_headers):
-        if kind == 'drop':
+        if kind in ('drop', 'truncated'):
             return self._drop()
+        if kind == 'redirect':
+            return self._send(302, headers={'Location': self.simulator.redirect_location + self.path})
         if kind == '429':
             headers = dict(rate_headers, **{'X-Rate-Limit-Remaining': '0'})
             return self._send(429, okta_error('E0000047', 'API call exceeded rate limit due to too many requests.'),
@@ -318,7 +377,7 @@ class OktaHandler(BaseHTTPRequestHandler):
         return self._send(int(kind), okta_error('E0000009', 'Internal Server Error'))
 
     def _base(self):
-        return 'http://%s' % (self.headers.get('Host') or '%s:%d' % self.server.server_address[:2])
+        return '%s://%s' % (self.simulator.scheme, self.headers.get('Host') or '%s:%d' % self.server.server_address[:2])
 
     def _links(self, path, methods):
         return {'self': {'href': self._base() + path, 'hints': {'allow': methods}}}
@@ -455,5 +514,11 @@ class OktaHandler(BaseHTTPRequestHandler):
         if action == 'faults' and self.command == 'POST':
             sim.faults.arm(str(body['kind']), body.get('method'), body.get('pathPrefix', ''),
                            int(body.get('count', 1)), bool(body.get('afterApply', False)))
+            sim.slow_seconds = float(body.get('seconds', sim.slow_seconds))
+            sim.redirect_location = body.get('location', sim.redirect_location)
             return self._send(204)
+        if action == 'outage' and self.command == 'POST':
+            self._send(202, {'seconds': float(body.get('seconds', 2))})
+            sim.outage(float(body.get('seconds', 2)))
+            return None
         return self._send(404, {'error': 'unknown simulator endpoint'})
