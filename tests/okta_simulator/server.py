@@ -148,7 +148,8 @@ class Simulator:
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
                  rate_limit=DEFAULT_RATE_LIMIT, endpoint_rate_limits=None, rate_window_seconds=60,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
-                 users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None):
+                 users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
+                 check_spec=False):
         self.clock = lambda: time.time() + clock_skew_seconds
         self.org = Org(seed=seed, clock=self.clock)
         self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
@@ -170,6 +171,10 @@ class Simulator:
         self._stopped = threading.Event()
         self._thread = None
         self.httpd = self._listen(host, port)
+        self.spec_checker = None
+        if check_spec:
+            from .spec_check import SpecChecker  # needs openapi-core, a test dependency only
+            self.spec_checker = SpecChecker(self.base_url)
 
     def _listen(self, host, port):
         httpd = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -200,6 +205,10 @@ class Simulator:
                     pass
             time.sleep(seconds)
             self.httpd = self._listen(host, port)
+        self.spec_checker = None
+        if check_spec:
+            from .spec_check import SpecChecker  # needs openapi-core, a test dependency only
+            self.spec_checker = SpecChecker(self.base_url)
             self._serve()
         threading.Thread(target=restart, name='okta-simulator-outage', daemon=True).start()
 
@@ -269,6 +278,7 @@ class OktaHandler(BaseHTTPRequestHandler):
 
     def _send(self, status, body=None, headers=None, raw=None, content_type='application/json'):
         payload = raw if raw is not None else (json.dumps(body).encode('utf-8') if body is not None else b'')
+        self._answer = (status, dict(headers or {}, **{'Content-Type': content_type}), payload)
         self.send_response(status)
         self.send_header('X-Okta-Request-Id', uuid.uuid4().hex[:20])
         for name, value in (headers or {}).items():
@@ -289,10 +299,11 @@ class OktaHandler(BaseHTTPRequestHandler):
 
     def _body(self):
         length = int(self.headers.get('Content-Length') or 0)
+        self._raw_body = self.rfile.read(length) if length else b''
         if not length:
             return None
         try:
-            return json.loads(self.rfile.read(length).decode('utf-8'))
+            return json.loads(self._raw_body.decode('utf-8'))
         except ValueError:
             return ValueError
 
@@ -342,6 +353,18 @@ class OktaHandler(BaseHTTPRequestHandler):
                               rate_headers)
 
         fault = sim.faults.pick(self.command, raw_path)
+        if sim.spec_checker is not None and not fault:
+            self._answer = None
+            try:
+                return self._answer_api(handler, params, query, body, fault, rate_headers)
+            finally:
+                if self._answer is not None:
+                    sim.spec_checker.check(self.command, raw_path, query, self.headers, self._raw_body,
+                                           self._answer[0], self._answer[1], self._answer[2])
+        return self._answer_api(handler, params, query, body, fault, rate_headers)
+
+    def _answer_api(self, handler, params, query, body, fault, rate_headers):
+        sim = self.simulator
         if fault and not fault[1] and fault[0] not in APPLIED_FAULTS:
             return self._fault(fault[0], rate_headers)
         status, payload, headers = getattr(self, 'api_' + handler)(params, query, body)
@@ -493,6 +516,10 @@ class OktaHandler(BaseHTTPRequestHandler):
                 state['requestCounts'] = dict(sim.request_counts)
                 state['rateLimited'] = sim.rate_limited
             state['faultsInjected'] = sim.faults.injected
+            if sim.spec_checker is not None:
+                with sim.spec_checker.lock:
+                    state['specChecked'] = sim.spec_checker.checked
+                    state['specViolations'] = list(sim.spec_checker.violations)
             return self._send(200, state)
         if action == 'requests' and self.command == 'GET':
             with sim.stats_lock:

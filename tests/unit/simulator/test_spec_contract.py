@@ -163,3 +163,16 @@ def test_missing_or_bad_token_is_401_with_okta_error_body(contract):
         assert response.status_code == 401
         assert response.headers['X-Okta-Request-Id'] and response.headers['Date']
         contract.error_body(response, 'E0000011')
+
+
+def test_spec_check_mode_catches_an_answer_that_drifts_from_the_spec(okta_sim):
+    running = okta_sim(users=1, sessions_per_user=2, check_spec=True)
+    good, drifted = [s['id'] for s in running.state()['sessions']]
+    running.sim.org.sessions[drifted]['status'] = 'SUSPENDED'  # not a SessionStatus in Okta's spec
+    session = requests.Session()
+    session.headers['Authorization'] = 'SSWS ' + running.api_token
+    for session_id in (good, drifted):
+        assert session.get('%s/api/v1/sessions/%s' % (running.base_url, session_id), timeout=10).status_code == 200
+    state = running.state()
+    assert state['specChecked'] == 2
+    assert [v['path'] for v in state['specViolations']] == ['/api/v1/sessions/' + drifted]
