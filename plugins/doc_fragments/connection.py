@@ -19,23 +19,62 @@ options:
       - Must use C(https://). Plain C(http://) is accepted only for loopback hosts
         (127.0.0.0/8, ::1, localhost), for the test simulator.
       - Must not carry a path, query, fragment or user name.
-      - If not set, the environment variable E(OKTA_CLIENT_ORGURL) is used, then E(OKTA_ORG_URL).
+      - Like every connection setting, taken from the task first, then from the environment
+        (E(OKTA_CLIENT_ORGURL), then E(OKTA_ORG_URL)), then from C(okta.client.orgUrl) in
+        C(~/.okta/okta.yaml), the configuration file of Okta's SDKs.
     type: str
   api_token:
     description:
       - 'An Okta API token, sent as C(Authorization: SSWS <token>).'
-      - Exactly one of O(api_token) and O(access_token) must be given. When the task sets
-        neither, the environment variables E(OKTA_CLIENT_TOKEN), then E(OKTA_API_TOKEN),
-        then E(OKTA_ACCESS_TOKEN) are used.
-      - The token needs the admin rights of the operations the module performs.
+      - Exactly one kind of credential is used - O(api_token), O(access_token), or O(client_id) with
+        O(private_key) - taken as a whole from the first source that has one - task options, then
+        environment variables, then C(~/.okta/okta.yaml). Several kinds in that source are an error
+        unless O(authorization_mode) picks one.
+      - Falls back to E(OKTA_CLIENT_TOKEN), E(OKTA_API_TOKEN), then C(okta.client.token).
     type: str
   access_token:
     description:
       - 'An OAuth 2.0 access token for the Okta Management API, sent as C(Authorization: Bearer <token>).'
       - Needs the scopes of the operations the module performs, for example
         C(okta.sessions.read), C(okta.sessions.manage) or C(okta.users.manage).
-      - Mutually exclusive with O(api_token). Falls back to E(OKTA_ACCESS_TOKEN).
+      - Falls back to E(OKTA_ACCESS_TOKEN), or to E(OKTA_CLIENT_TOKEN) / C(okta.client.token) when the
+        authorization mode there is V(Bearer).
     type: str
+  authorization_mode:
+    description:
+      - Which credential to use, named as Okta's SDKs name it - V(SSWS) (O(api_token)), V(Bearer)
+        (O(access_token)) or V(PrivateKey) (O(client_id) and O(private_key)).
+      - Inferred from the credential given when not set. Falls back to E(OKTA_CLIENT_AUTHORIZATIONMODE)
+        and C(okta.client.authorizationMode).
+    type: str
+    choices: [SSWS, Bearer, PrivateKey]
+  client_id:
+    description:
+      - Client ID of an Okta API service app that authenticates with C(private_key_jwt), which Okta
+        recommends over API tokens for automation.
+      - The module signs a short-lived RS256 client assertion with O(private_key), exchanges it at
+        C(<org_url>/oauth2/v1/token) for an access token with O(scopes) once per task, and uses that token.
+      - Falls back to E(OKTA_CLIENT_CLIENTID) and C(okta.client.clientId).
+    type: str
+  private_key:
+    description:
+      - The app's RSA private key, as PEM text or as the path of a PEM file (unencrypted).
+      - Falls back to E(OKTA_CLIENT_PRIVATEKEY) and C(okta.client.privateKey).
+    type: str
+  key_id:
+    description:
+      - The key ID (C(kid)) of O(private_key) registered with the app, if the app has several keys.
+      - Falls back to E(OKTA_CLIENT_KID) and C(okta.client.kid).
+    type: str
+  scopes:
+    description:
+      - OAuth scopes to request with O(client_id) and O(private_key).
+      - Defaults to the least each module needs - C(okta.sessions.read) and C(okta.sessions.manage)
+        for M(identity.okta.okta_session), C(okta.sessions.read) for M(identity.okta.okta_session_info),
+        C(okta.users.read), C(okta.users.manage) and C(okta.groups.read) for M(identity.okta.okta_user_sessions).
+      - Falls back to E(OKTA_CLIENT_SCOPES) (comma separated) and C(okta.client.scopes).
+    type: list
+    elements: str
   validate_certs:
     description:
       - Verify the TLS certificate of O(org_url). Only turn this off against a test server you control.

@@ -27,6 +27,9 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
     from urllib import quote  # type: ignore
     from urlparse import urlsplit  # type: ignore
 
+from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError  # noqa: F401
+
 try:
     import requests
     from requests.adapters import HTTPAdapter
@@ -42,58 +45,6 @@ LOOPBACK_NAMES = ('localhost',)
 RETRYABLE_STATUSES = (502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
-
-
-class OktaConfigError(ValueError):
-    """A connection setting is unusable; ``field`` names the option at fault."""
-
-    def __init__(self, field, message):
-        super(OktaConfigError, self).__init__(message)
-        self.field = field
-
-
-class OktaApiError(Exception):
-    """Okta answered with an error, or could not be reached.
-
-    Carries the HTTP status and Okta's error body fields so that modules can
-    return them as structured results.
-    """
-
-    def __init__(self, message, status=None, method=None, path=None, error_code=None,
-                 error_summary=None, error_link=None, error_id=None, error_causes=None,
-                 request_id=None, retries=0, outcome_unknown=False):
-        super(OktaApiError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.method = method
-        self.path = path
-        self.error_code = error_code
-        self.error_summary = error_summary
-        self.error_link = error_link
-        self.error_id = error_id
-        self.error_causes = error_causes or []
-        self.request_id = request_id
-        self.retries = retries
-        self.outcome_unknown = outcome_unknown
-
-    @property
-    def not_found(self):
-        return self.status == 404
-
-    def as_dict(self):
-        """The error as plain data, for ``fail_json`` and per-item results."""
-        return {
-            'msg': self.message,
-            'status': self.status,
-            'method': self.method,
-            'path': self.path,
-            'error_code': self.error_code,
-            'error_summary': self.error_summary,
-            'error_link': self.error_link,
-            'error_id': self.error_id,
-            'error_causes': self.error_causes,
-            'request_id': self.request_id,
-        }
 
 
 def validate_org_url(org_url):
@@ -230,15 +181,17 @@ class RateLimiter:
 class OktaClient:
     """A connection to one Okta org, shared by all threads of one module run."""
 
-    def __init__(self, org_url, api_token=None, access_token=None, validate_certs=True, ca_path=None,
-                 timeout=30, max_retries=4, max_api_share=1.0, concurrency=1, ansible_version=None,
+    def __init__(self, org_url, api_token=None, access_token=None, private_key_jwt=None, validate_certs=True,
+                 ca_path=None, timeout=30, max_retries=4, max_api_share=1.0, concurrency=1, ansible_version=None,
                  backoff_base=0.5, sleep=time.sleep):
+        """``private_key_jwt``: dict(client_id, private_key (a loaded RSA key), scopes, key_id)."""
         if not HAS_REQUESTS:
             raise OktaConfigError('requests', 'The Python library requests is required: %s' % REQUESTS_IMPORT_ERROR)
         self.base_url = validate_org_url(org_url)
-        if bool(api_token) == bool(access_token):
-            raise OktaConfigError('api_token', 'Exactly one credential is required: set api_token or access_token, not %s.'
-                                  % ('both' if api_token else 'neither'))
+        credentials = len([c for c in (api_token, access_token, private_key_jwt) if c])
+        if credentials != 1:
+            raise OktaConfigError('api_token', 'Exactly one credential is required: set api_token, access_token or '
+                                               'client_id with private_key, not %s.' % ('several' if credentials else 'none'))
         if max_retries < 0:
             raise OktaConfigError('max_retries', 'max_retries must be 0 or more.')
         if timeout <= 0:
@@ -255,19 +208,21 @@ class OktaClient:
         self.requests = 0
 
         self.session = requests.Session()
-        self.session.trust_env = False  # a proxy or netrc from the environment must not see or replace our token
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, concurrency), max_retries=0)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.verify = (ca_path or True) if validate_certs else False
-        self.session.headers.update({
-            'Accept': 'application/json',
-            'User-Agent': user_agent(ansible_version),
-            'Authorization': ('SSWS %s' % api_token) if api_token else ('Bearer %s' % access_token),
-        })
+        self.session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent(ansible_version)})
+        if private_key_jwt:
+            self.session.auth = PrivateKeyJwtAuth(self, **private_key_jwt)
+        else:
+            self.session.auth = HeaderAuth(('SSWS %s' % api_token) if api_token else ('Bearer %s' % access_token))
 
     def close(self):
         self.session.close()
+
+    def count_retry(self):
+        self._count(retried=True)
 
     def _count(self, retried=False):
         with self._stats_lock:
@@ -289,7 +244,7 @@ class OktaClient:
             raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.' % parts.netloc)
         return path_or_url
 
-    def request(self, method, path, bucket=None, params=None, json=None, idempotent=True):
+    def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, **send):
         """Send one API call; return ``(response, body)`` of a 2xx answer, body parsed from JSON.
 
         ``bucket`` names the rate limit bucket (the path template); 429 is always
@@ -306,7 +261,7 @@ class OktaClient:
             self._count(retried=attempt > 0)
             try:
                 response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
-                                                allow_redirects=False)
+                                                allow_redirects=False, **send)
             except requests.exceptions.RequestException as exc:
                 unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 if (idempotent or not unknown) and attempt < self.max_retries:
@@ -363,6 +318,9 @@ class OktaClient:
             body = response.json()
         except ValueError:
             body = None
+        if isinstance(body, dict) and 'error' in body and 'errorCode' not in body:
+            # The OAuth endpoints answer with RFC 6749 errors.
+            body = {'errorCode': body.get('error'), 'errorSummary': body.get('error_description') or body.get('error')}
         if not isinstance(body, dict) or 'errorCode' not in body:
             snippet = ' '.join((response.text or '').split())[:200]
             message = 'Okta returned HTTP %s for %s %s with a non-JSON body' % (response.status_code, method, path)

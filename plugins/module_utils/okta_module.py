@@ -10,12 +10,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
+from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -23,6 +23,14 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     OktaClient,
     OktaConfigError,
 )
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import (
+    AUTHORIZATION_MODES,
+    PRIVATE_KEY,
+    resolve,
+)
+
+CONNECTION_SETTINGS = ('org_url', 'api_token', 'access_token', 'authorization_mode', 'client_id', 'private_key',
+                       'key_id', 'scopes')
 
 try:
     import jmespath
@@ -38,6 +46,11 @@ CONNECTION_ARGUMENT_SPEC = dict(
     org_url=dict(type='str'),
     api_token=dict(type='str', no_log=True),
     access_token=dict(type='str', no_log=True),
+    authorization_mode=dict(type='str', choices=list(AUTHORIZATION_MODES)),
+    client_id=dict(type='str'),
+    private_key=dict(type='str', no_log=True),
+    key_id=dict(type='str'),
+    scopes=dict(type='list', elements='str'),
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30),
@@ -79,54 +92,19 @@ def _id_problem(value, kind):
     return None
 
 
-# The names Okta's own SDKs read first, then the short ones.
-ENVIRONMENT_FALLBACKS = dict(
-    org_url=('OKTA_CLIENT_ORGURL', 'OKTA_ORG_URL'),
-    api_token=('OKTA_CLIENT_TOKEN', 'OKTA_API_TOKEN'),
-    access_token=('OKTA_ACCESS_TOKEN',),
-)
-
-
-def resolve_connection(params, environ=None):
-    """Return (org_url, api_token, access_token) from task options, else the environment.
-
-    Credentials are resolved as a pair: if the task sets one, the environment's
-    are not consulted, so a task never ends up with two credentials by accident.
-    """
-    environ = os.environ if environ is None else environ
-
-    def from_env(option):
-        for name in ENVIRONMENT_FALLBACKS[option]:
-            if environ.get(name):
-                return environ[name]
-        return None
-
-    org_url = params.get('org_url') or from_env('org_url')
-    api_token, access_token = params.get('api_token'), params.get('access_token')
-    if not api_token and not access_token:
-        api_token, access_token = from_env('api_token'), from_env('access_token')
-        if api_token and access_token:
-            raise OktaConfigError('api_token', 'Both an API token (OKTA_CLIENT_TOKEN/OKTA_API_TOKEN) and an access token '
-                                               '(OKTA_ACCESS_TOKEN) are set in the environment; set exactly one.')
-    if not api_token and not access_token:
-        raise OktaConfigError('api_token', 'No Okta credential: set api_token or access_token '
-                                           '(or OKTA_CLIENT_TOKEN / OKTA_API_TOKEN / OKTA_ACCESS_TOKEN).')
-    return org_url, api_token, access_token
-
-
 class OktaModule(AnsibleModule):
     """An AnsibleModule with the connection options and one lazily built client."""
 
-    def __init__(self, argument_spec=None, bulk=False, **kwargs):
+    def __init__(self, argument_spec=None, bulk=False, default_scopes=(), **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         if bulk:
             spec.update(BULK_ARGUMENT_SPEC)
         spec.update(argument_spec or {})
-        kwargs.setdefault('mutually_exclusive', []).append(('api_token', 'access_token'))
         super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         self._client = None
+        self._default_scopes = default_scopes
         self._query = self._compile_query()
         self.concurrency = 1
         if bulk:
@@ -142,22 +120,39 @@ class OktaModule(AnsibleModule):
     def client(self):
         if self._client is None:
             try:
-                org_url, api_token, access_token = resolve_connection(self.params)
-                for secret in (api_token, access_token):
-                    if secret:
-                        self.no_log_values.add(secret)  # a token from the environment is a secret too
-                if not self.params['validate_certs']:
-                    self.warn('validate_certs is false: the TLS certificate of org_url is not checked, so the '
-                              'Okta token can be taken by anyone who can intercept the connection.')
-                self._client = OktaClient(
-                    org_url, api_token=api_token, access_token=access_token,
-                    validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
-                    timeout=self.params['timeout'], max_retries=self.params['max_retries'],
-                    ansible_version=ANSIBLE_VERSION, concurrency=self.concurrency,
-                    max_api_share=self.params.get('max_api_share') or 1.0)
+                self._client = self._connect()
             except OktaConfigError as exc:
                 self.fail_json(msg=str(exc), field=exc.field)
         return self._client
+
+    def _connect(self):
+        connection = resolve(dict((k, self.params.get(k)) for k in CONNECTION_SETTINGS),
+                             default_scopes=self._default_scopes)
+        for secret in ('api_token', 'access_token', 'private_key'):
+            if getattr(connection, secret):
+                self.no_log_values.add(getattr(connection, secret))  # secrets from the environment or a file too
+        if not self.params['validate_certs']:
+            self.warn('validate_certs is false: the TLS certificate of org_url is not checked, so the '
+                      'Okta credential can be taken by anyone who can intercept the connection.')
+        private_key_jwt = None
+        if connection.authorization_mode == PRIVATE_KEY:
+            try:
+                key = load_private_key(connection.private_key)
+            except ValueError as exc:
+                raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
+            private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
+                                   key_id=connection.key_id)
+        try:
+            return OktaClient(
+                connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
+                private_key_jwt=private_key_jwt, validate_certs=self.params['validate_certs'],
+                ca_path=self.params['ca_path'], timeout=self.params['timeout'],
+                max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
+                concurrency=self.concurrency, max_api_share=self.params.get('max_api_share') or 1.0)
+        except OktaConfigError as exc:
+            if exc.field == 'org_url' and connection.org_url:
+                raise OktaConfigError('org_url', str(exc).replace('org_url', connection.where('org_url'), 1))
+            raise
 
     def fail_from_api_error(self, exc, **result):
         """Fail the task with Okta's error fields next to the message."""

@@ -271,6 +271,7 @@ def main():
             session_ids=dict(type='list', elements='str'),
         ),
         bulk=True,
+        default_scopes=['okta.sessions.read', 'okta.sessions.manage'],
         mutually_exclusive=[('session_id', 'session_ids')],
         required_if=[
             ('state', 'present', ('session_token',)),

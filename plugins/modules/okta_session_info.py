@@ -110,6 +110,7 @@ def main():
             query=dict(type='str'),
         ),
         bulk=True,
+        default_scopes=['okta.sessions.read'],
         mutually_exclusive=[('session_id', 'session_ids')],
         required_one_of=[('session_id', 'session_ids')],
         supports_check_mode=True,

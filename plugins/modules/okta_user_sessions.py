@@ -288,6 +288,7 @@ def main():
             forget_devices=dict(type='bool', default=True),
         ),
         bulk=True,
+        default_scopes=['okta.users.read', 'okta.users.manage', 'okta.groups.read'],
         required_one_of=[('users', 'groups')],
         supports_check_mode=True,
     )

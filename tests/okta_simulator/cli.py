@@ -47,6 +47,8 @@ def parse_args(argv):
     parser.add_argument('--sessions-per-user', type=int, default=0)
     parser.add_argument('--groups', type=int, default=0, help='users are spread round robin over group-1..N')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--oauth-client', action='append', default=[], metavar='CLIENT_ID=PUBLIC_KEY.pem',
+                        help='register a service app that may use private_key_jwt (repeatable)')
     parser.add_argument('--check-spec', action='store_true',
                         help="validate every API exchange against Okta's OpenAPI spec (needs openapi-core)")
     parser.add_argument('--tls-cert', help='serve https with this PEM certificate (and --tls-key)')
@@ -103,6 +105,10 @@ def main(argv=None):
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
         users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups,
         tls_cert=args.tls_cert, tls_key=args.tls_key, check_spec=args.check_spec)
+    for registration in args.oauth_client:
+        client_id, dummy, key_path = registration.partition('=')
+        with open(key_path) as handle:
+            sim.oauth.register(client_id, handle.read())
     info = {'orgUrl': sim.base_url, 'apiToken': sim.api_token, 'pid': os.getpid()}
     if args.ready_file:
         temporary = args.ready_file + '.tmp'

@@ -28,9 +28,11 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from .oauth import REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError, has_scope
 from .state import Org
 
 ADMIN_PREFIX = '/_simulator/'
+ALL_SCOPES = frozenset(['*'])
 # Faults that let the call take effect and spoil only the answer.
 APPLIED_FAULTS = ('slow', 'truncated')
 DEFAULT_RATE_LIMIT = 600
@@ -163,6 +165,7 @@ class Simulator:
         self.request_counts = {}
         self.rate_limited = 0
         self.connections = set()
+        self.oauth = AuthorizationServer(self.clock)
         self.slow_seconds = 3.0
         self.redirect_location = 'http://127.0.0.1:9'
         self.org.seed(users, sessions_per_user, groups)
@@ -205,10 +208,6 @@ class Simulator:
                     pass
             time.sleep(seconds)
             self.httpd = self._listen(host, port)
-        self.spec_checker = None
-        if check_spec:
-            from .spec_check import SpecChecker  # needs openapi-core, a test dependency only
-            self.spec_checker = SpecChecker(self.base_url)
             self._serve()
         threading.Thread(target=restart, name='okta-simulator-outage', daemon=True).start()
 
@@ -326,6 +325,8 @@ class OktaHandler(BaseHTTPRequestHandler):
         body = self._body()
         if raw_path.startswith(ADMIN_PREFIX):
             return self._admin(raw_path[len(ADMIN_PREFIX):], query, body)
+        if raw_path == TOKEN_PATH and self.command == 'POST':
+            return self._token_endpoint()
         sim.record(self.command, raw_path, parts.query, self.headers)
         if sim.latency:
             time.sleep(sim.latency)
@@ -340,8 +341,14 @@ class OktaHandler(BaseHTTPRequestHandler):
         with sim.stats_lock:
             sim.request_counts[bucket] = sim.request_counts.get(bucket, 0) + 1
 
-        if not self._authenticated():
+        scopes = self._authenticated()
+        if scopes is None:
             return self._send(401, okta_error('E0000011', 'Invalid token provided'))
+        required = REQUIRED_SCOPES.get((self.command, template), '')
+        if scopes is not ALL_SCOPES and (required is None or not has_scope(scopes, required)):
+            return self._send(403, okta_error('E0000006', 'You do not have permission to perform the requested action'),
+                              {'WWW-Authenticate': 'Bearer realm="%s", error="insufficient_scope", scope="%s"'
+                                                   % (self._base(), required or 'SSWS API token')})
 
         allowed, limit, remaining, reset = sim.rate_limits.take(bucket)
         rate_headers = {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
@@ -379,9 +386,24 @@ class OktaHandler(BaseHTTPRequestHandler):
         self._send(status, payload, rate_headers)
 
     def _authenticated(self):
+        """ALL_SCOPES for an API token or a configured access token, the granted scopes of an
+        issued OAuth token, or None."""
         sim = self.simulator
         scheme, dummy, token = (self.headers.get('Authorization') or '').partition(' ')
-        return (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens)
+        if (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens):
+            return ALL_SCOPES
+        if scheme == 'Bearer':
+            return sim.oauth.token_scopes(token)
+        return None
+
+    def _token_endpoint(self):
+        sim = self.simulator
+        form = dict((k, v[-1]) for k, v in parse_qs((self._raw_body or b'').decode('utf-8')).items())
+        try:
+            answer = sim.oauth.grant(form, self._base() + TOKEN_PATH)
+        except OAuthError as exc:
+            return self._send(exc.status, exc.body)
+        return self._send(200, answer, {'Cache-Control': 'no-store', 'Pragma': 'no-cache'})
 
     def _fault(self, kind, rate_headers):
         if kind in ('drop', 'truncated'):
@@ -516,6 +538,7 @@ class OktaHandler(BaseHTTPRequestHandler):
                 state['requestCounts'] = dict(sim.request_counts)
                 state['rateLimited'] = sim.rate_limited
             state['faultsInjected'] = sim.faults.injected
+            state['oauthGrants'] = sim.oauth.grants
             if sim.spec_checker is not None:
                 with sim.spec_checker.lock:
                     state['specChecked'] = sim.spec_checker.checked
@@ -543,6 +566,9 @@ class OktaHandler(BaseHTTPRequestHandler):
                            int(body.get('count', 1)), bool(body.get('afterApply', False)))
             sim.slow_seconds = float(body.get('seconds', sim.slow_seconds))
             sim.redirect_location = body.get('location', sim.redirect_location)
+            return self._send(204)
+        if action == 'oauth-clients' and self.command == 'POST':
+            sim.oauth.register(body['clientId'], body['publicKeyPem'])
             return self._send(204)
         if action == 'outage' and self.command == 'POST':
             self._send(202, {'seconds': float(body.get('seconds', 2))})

@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Where the connection settings come from, in the order Okta's SDKs use:
+task options, then ``OKTA_CLIENT_*`` environment variables, then ``~/.okta/okta.yaml``.
+
+Every value remembers its source, so a bad or partial configuration is reported
+with where each piece came from.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaConfigError
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - ansible-core requires PyYAML
+    HAS_YAML = False
+
+CONFIG_FILE = '~/.okta/okta.yaml'
+SSWS, BEARER, PRIVATE_KEY = 'SSWS', 'Bearer', 'PrivateKey'
+AUTHORIZATION_MODES = (SSWS, BEARER, PRIVATE_KEY)
+CREDENTIALS = ('api_token', 'access_token', 'client_id', 'private_key')
+
+# Okta's SDK names first, then the short ones.
+ENVIRONMENT = dict(
+    org_url=('OKTA_CLIENT_ORGURL', 'OKTA_ORG_URL'),
+    api_token=('OKTA_CLIENT_TOKEN', 'OKTA_API_TOKEN'),
+    access_token=('OKTA_ACCESS_TOKEN',),
+    authorization_mode=('OKTA_CLIENT_AUTHORIZATIONMODE',),
+    client_id=('OKTA_CLIENT_CLIENTID',),
+    private_key=('OKTA_CLIENT_PRIVATEKEY',),
+    key_id=('OKTA_CLIENT_KID',),
+    scopes=('OKTA_CLIENT_SCOPES',),
+)
+
+# Keys of the SDKs' okta.yaml, under okta.client.
+CONFIG_FILE_KEYS = dict(
+    org_url='orgUrl', api_token='token', authorization_mode='authorizationMode', client_id='clientId',
+    private_key='privateKey', key_id='kid', scopes='scopes',
+)
+
+
+class Connection:
+    """The resolved settings, each with the source it came from."""
+
+    def __init__(self, values, sources):
+        self.values = values
+        self.sources = sources
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__['values'].get(name)
+        except KeyError:
+            raise AttributeError(name)
+
+    def where(self, setting):
+        return '%s (from %s)' % (setting, self.sources.get(setting, 'nowhere'))
+
+
+def _split_scopes(value):
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value).replace(',', ' ').split() if v.strip()]
+
+
+def _task_layer(params):
+    return dict((k, (v, 'task option %s' % k)) for k, v in params.items() if v not in (None, '', []))
+
+
+def _environment_layer(environ):
+    layer = {}
+    for setting, names in ENVIRONMENT.items():
+        for name in names:
+            if environ.get(name):
+                layer[setting] = (environ[name], name)
+                break
+    return layer
+
+
+def _file_layer(path):
+    path = os.path.expanduser(path)
+    if not os.path.isfile(path):
+        return {}
+    if not HAS_YAML:
+        raise OktaConfigError('org_url', 'PyYAML is needed to read %s' % path)
+    try:
+        with open(path) as handle:
+            document = yaml.safe_load(handle) or {}
+        client = (document.get('okta') or {}).get('client') or {}
+    except (yaml.YAMLError, AttributeError, IOError, OSError) as exc:
+        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: %s' % (path, exc))
+    return dict((setting, (client[key], '%s okta.client.%s' % (path, key)))
+                for setting, key in CONFIG_FILE_KEYS.items() if client.get(key) not in (None, '', []))
+
+
+def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
+    """Settings from task options, then the environment, then the SDK config file.
+
+    Credentials (and the authorization mode and scopes that go with them) are taken
+    as a whole from the first source that has any, so a token in the task is never
+    mixed with a private key from the environment.
+    """
+    environ = os.environ if environ is None else environ
+    layers = [_task_layer(params), _environment_layer(environ), _file_layer(config_file)]
+
+    values, sources = {}, {}
+    for layer in layers:
+        if 'org_url' in layer:
+            values['org_url'], sources['org_url'] = layer['org_url']
+            break
+    credential_layer = next((layer for layer in layers if any(c in layer for c in CREDENTIALS)), None)
+    if credential_layer is None:
+        raise OktaConfigError('api_token', 'No Okta credential: set api_token, access_token, or client_id with '
+                                           'private_key (as task options, OKTA_CLIENT_* variables or in %s).'
+                              % config_file)
+    for setting in CREDENTIALS + ('authorization_mode', 'key_id', 'scopes'):
+        if setting in credential_layer:
+            values[setting], sources[setting] = credential_layer[setting]
+    connection = Connection(values, sources)
+
+    mode = values.get('authorization_mode')
+    if mode is not None and mode not in AUTHORIZATION_MODES:
+        raise OktaConfigError('authorization_mode', '%s is %r; it must be one of %s.'
+                              % (connection.where('authorization_mode'), mode, ', '.join(AUTHORIZATION_MODES)))
+    if mode == BEARER and values.get('api_token') and not values.get('access_token'):
+        # The SDKs put the access token in `token` when authorizationMode is Bearer.
+        values['access_token'] = values.pop('api_token')
+        sources['access_token'] = sources.pop('api_token')
+    present = [c for c in CREDENTIALS if values.get(c)]
+    if mode is None:
+        kinds = set('PrivateKey' if c in ('client_id', 'private_key') else c for c in present)
+        if len(kinds) > 1:
+            raise OktaConfigError(present[0], 'Several credentials are set: %s. Set one, or choose with '
+                                              'authorization_mode.' % ', '.join(connection.where(c) for c in present))
+        mode = {'api_token': SSWS, 'access_token': BEARER}.get(present[0], PRIVATE_KEY)
+    needed = {SSWS: ('api_token',), BEARER: ('access_token',), PRIVATE_KEY: ('client_id', 'private_key')}[mode]
+    missing = [n for n in needed if not values.get(n)]
+    if missing:
+        raise OktaConfigError(missing[0], 'authorization_mode %s needs %s, but %s %s not set (found: %s).'
+                              % (mode, ' and '.join(needed), ' and '.join(missing), 'is' if len(missing) == 1 else 'are',
+                                 ', '.join(connection.where(c) for c in present + ['authorization_mode']
+                                           if c in sources) or 'nothing'))
+    for unused in [c for c in present if c not in needed]:
+        values.pop(unused)
+    values['authorization_mode'] = mode
+    sources.setdefault('authorization_mode', 'inferred from the credential given')
+    if mode == PRIVATE_KEY:
+        values['scopes'] = _split_scopes(values.get('scopes') or default_scopes)
+        sources.setdefault('scopes', 'the module default')
+        if not values['scopes']:
+            raise OktaConfigError('scopes', 'scopes is empty; the OAuth grant needs at least one scope.')
+    return connection

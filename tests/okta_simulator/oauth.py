@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The org authorization server's token endpoint, for client credentials with private_key_jwt,
+and the scope each Management API call needs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import json
+import threading
+import time
+import uuid
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+TOKEN_PATH = '/oauth2/v1/token'
+ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+TOKEN_LIFETIME_SECONDS = 3600
+
+# (method, route template) -> the scope Okta requires; None: API tokens only (no OAuth).
+REQUIRED_SCOPES = {
+    ('POST', '/api/v1/sessions'): None,
+    ('GET', '/api/v1/sessions/{id}'): 'okta.sessions.read',
+    ('DELETE', '/api/v1/sessions/{id}'): 'okta.sessions.manage',
+    ('POST', '/api/v1/sessions/{id}/lifecycle/refresh'): 'okta.sessions.manage',
+    ('DELETE', '/api/v1/users/{id}/sessions'): 'okta.users.manage',
+    ('GET', '/api/v1/users/{id}'): 'okta.users.read',
+    ('GET', '/api/v1/groups'): 'okta.groups.read',
+    ('GET', '/api/v1/groups/{id}/users'): 'okta.groups.read',
+}
+
+
+def _b64decode(part):
+    return base64.urlsafe_b64decode(part + '=' * (-len(part) % 4))
+
+
+class OAuthError(Exception):
+    def __init__(self, status, error, description):
+        super(OAuthError, self).__init__(description)
+        self.status = status
+        self.body = {'error': error, 'error_description': description}
+
+
+class AuthorizationServer:
+    def __init__(self, clock):
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.clients = {}
+        self.tokens = {}
+        self.used_jti = set()
+        self.grants = 0
+
+    def register(self, client_id, public_key_pem):
+        key = serialization.load_pem_public_key(public_key_pem.encode('utf-8'))
+        with self.lock:
+            self.clients[client_id] = key
+
+    def grant(self, form, audience):
+        """Check a client-credentials request with a private_key_jwt assertion; return the token response."""
+        if form.get('grant_type') != 'client_credentials':
+            raise OAuthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported.')
+        if form.get('client_assertion_type') != ASSERTION_TYPE or not form.get('client_assertion'):
+            raise OAuthError(401, 'invalid_client', 'A client_assertion of type jwt-bearer is required.')
+        claims = self._verified_claims(form['client_assertion'], audience)
+        scopes = (form.get('scope') or '').split()
+        if not scopes or any(not s.startswith('okta.') for s in scopes):
+            raise OAuthError(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.')
+        token = 'eyJsim.' + uuid.uuid4().hex + uuid.uuid4().hex
+        with self.lock:
+            self.tokens[token] = {'scopes': set(scopes), 'clientId': claims['iss'],
+                                  'expires': self.clock() + TOKEN_LIFETIME_SECONDS}
+            self.grants += 1
+        return {'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME_SECONDS, 'access_token': token,
+                'scope': ' '.join(scopes)}
+
+    def _verified_claims(self, assertion, audience):
+        try:
+            header_part, claims_part, signature_part = assertion.split('.')
+            header = json.loads(_b64decode(header_part))
+            claims = json.loads(_b64decode(claims_part))
+            signature = _b64decode(signature_part)
+        except (ValueError, TypeError):
+            raise OAuthError(401, 'invalid_client', 'The client_assertion is not a well-formed JWT.')
+        with self.lock:
+            key = self.clients.get(claims.get('iss'))
+        if key is None or claims.get('sub') != claims.get('iss'):
+            raise OAuthError(401, 'invalid_client', 'The client_assertion iss/sub is not a registered client.')
+        if header.get('alg') != 'RS256':
+            raise OAuthError(401, 'invalid_client', 'The client_assertion must be signed with RS256.')
+        try:
+            key.verify(signature, ('%s.%s' % (header_part, claims_part)).encode('ascii'),
+                       padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise OAuthError(401, 'invalid_client', 'The client_assertion signature is invalid.')
+        if claims.get('aud') != audience:
+            raise OAuthError(401, 'invalid_client', 'The audience of the client_assertion is not %s.' % audience)
+        now = self.clock()
+        if not isinstance(claims.get('exp'), int) or claims['exp'] <= now or claims['exp'] - now > 3600:
+            raise OAuthError(401, 'invalid_client', 'The client_assertion is expired or lives longer than one hour.')
+        with self.lock:
+            if not claims.get('jti') or claims['jti'] in self.used_jti:
+                raise OAuthError(401, 'invalid_client', 'The client_assertion jti was already used.')
+            self.used_jti.add(claims['jti'])
+        return claims
+
+    def token_scopes(self, token):
+        """The scopes of an issued, unexpired access token, or None."""
+        with self.lock:
+            grant = self.tokens.get(token)
+        if grant is None or grant['expires'] < self.clock():
+            return None
+        return grant['scopes']
+
+
+def has_scope(granted, required):
+    """A .manage scope also grants the matching .read scope, as in Okta."""
+    if required in granted:
+        return True
+    return required.endswith('.read') and required[:-len('.read')] + '.manage' in granted
