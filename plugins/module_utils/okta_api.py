@@ -53,14 +53,14 @@ def refresh_session(client, session_id):
 
 
 def revoke_session(client, session_id):
-    """Revoke one session; REVOKED, or ABSENT when it was already gone."""
+    """Revoke one session: {'result': REVOKED or ABSENT (it was already gone), 'request_id': Okta's}."""
     try:
-        client.delete(SESSION, session_id)
+        request_id = client.delete(SESSION, session_id)
     except OktaApiError as exc:
         if exc.not_found:
-            return ABSENT
+            return {'result': ABSENT, 'request_id': exc.request_id}
         raise
-    return REVOKED
+    return {'result': REVOKED, 'request_id': request_id}
 
 
 def get_user(client, id_or_login):
@@ -74,8 +74,9 @@ def get_user(client, id_or_login):
 
 
 def revoke_user_sessions(client, user_id, oauth_tokens=False, forget_devices=True):
+    """Clear every session of the user; return Okta's request id."""
     params = {'oauthTokens': str(bool(oauth_tokens)).lower(), 'forgetDevices': str(bool(forget_devices)).lower()}
-    client.delete(USER_SESSIONS, user_id, params=params)
+    return client.delete(USER_SESSIONS, user_id, params=params)
 
 
 def find_groups(client, name):

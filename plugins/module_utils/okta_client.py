@@ -348,7 +348,9 @@ class OktaClient:
         return self.request('POST', api_path(template, *path_params), bucket='POST ' + template, **kwargs)[1]
 
     def delete(self, template, *path_params, **kwargs):
-        self.request('DELETE', api_path(template, *path_params), bucket='DELETE ' + template, **kwargs)
+        """Delete; return Okta's request id of the answer, for the incident record."""
+        response = self.request('DELETE', api_path(template, *path_params), bucket='DELETE ' + template, **kwargs)[0]
+        return response.headers.get('X-Okta-Request-Id')
 
     def paginate(self, template, *path_params, **kwargs):
         """Yield every item of a list endpoint, following ``Link: rel="next"``."""

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -72,6 +73,10 @@ MAX_ITEMS = 50000
 _SESSION_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 
 def _id_problem(value, kind):
@@ -193,6 +198,7 @@ class OktaModule(AnsibleModule):
                 entry.update(outcome)
             else:
                 entry['result'] = outcome
+            entry['time'] = _utc_now()
             entries[index] = entry
         return [entries[index] for index in sorted(entries)]
 

@@ -167,9 +167,13 @@ results:
       type: str
       returned: when Okta returned an error body
     request_id:
-      description: Okta's C(X-Okta-Request-Id) of the failed call, for Okta support.
+      description: Okta's C(X-Okta-Request-Id) of the call, for the incident record and Okta support.
       type: str
       returned: when Okta answered
+    time:
+      description: When the ID was finished with (UTC, ISO 8601).
+      type: str
+      sample: '2026-11-25T08:41:07.512345Z'
 revoked:
   description: IDs of the sessions that were (or in check mode would be) revoked.
   returned: when O(state=absent)
@@ -185,6 +189,10 @@ failed_ids:
   returned: when O(state=absent)
   type: list
   elements: str
+msg:
+  description: A one-line summary, such as V(298 revoked, 2 already absent, 0 failed).
+  returned: when O(state=absent)
+  type: str
 retries:
   description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
   returned: always
@@ -251,6 +259,8 @@ def ensure_absent(module):
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
+    outcome['msg'] = '%d revoked, %d already absent, %d failed' % (
+        len(by_outcome['revoked']), len(by_outcome['absent']), len(by_outcome['failed_ids']))
     if by_outcome['failed_ids']:
         reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
         outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (len(by_outcome['failed_ids']), len(ids), reasons)

@@ -13,7 +13,6 @@ __metaclass__ = type
 import base64
 import json
 import threading
-import time
 import uuid
 
 from cryptography.exceptions import InvalidSignature
