@@ -30,7 +30,8 @@ options:
         O(private_key) - taken as a whole from the first source that has one - task options, then
         environment variables, then C(~/.okta/okta.yaml). Several kinds in that source are an error
         unless O(authorization_mode) picks one.
-      - Falls back to E(OKTA_CLIENT_TOKEN), E(OKTA_API_TOKEN), then C(okta.client.token).
+      - Falls back to E(OKTA_CLIENT_TOKEN), E(OKTA_API_TOKEN), then C(okta.client.token). Only one kind of
+        credential may be set in the environment (or in the file) unless O(authorization_mode) picks one.
     type: str
   access_token:
     description:

@@ -47,7 +47,8 @@ options:
       - The session token to exchange for a session, from the Okta Authentication API.
       - A session token is single-use and short-lived (about five minutes). A token that was used
         already, or has expired, is refused by Okta and fails the task.
-      - Required with O(state=present).
+      - Required with O(state=present). Okta accepts this call only with an API token (O(api_token)), not
+        with OAuth access tokens.
     type: str
   session_id:
     description:

@@ -46,7 +46,8 @@ options:
     description:
       - Groups whose members' sessions to clear, each a group ID (V(00g...)) or an exact group name.
       - A group that does not exist, a name that matches several groups, or a group whose members cannot
-        be read fails the task (after every other user was tried), since none of its members were cleared.
+        all be read fails the task (after every other user was tried). Members read before such an error
+        are cleared and listed in RV(results); the rest of the group is not.
     type: list
     elements: str
     default: []
@@ -228,11 +229,12 @@ class UserSessionsRevoker:
     def targets(self):
         for name in self.users:
             if self._first_time(name):
-                yield name, None
+                yield name, None, None
         for group in self.groups:
             for member in self._members(group):
-                if self._first_time(member['id']) and self._first_time(member['profile'].get('login', '').lower()):
-                    yield member['id'], group
+                login = member['profile'].get('login')
+                if self._first_time(member['id']) and self._first_time((login or '').lower()):
+                    yield member['id'], group, login
 
     def _first_time(self, key):
         key = key.lower() if not USER_ID.match(key) else key
@@ -265,8 +267,8 @@ class UserSessionsRevoker:
                          status=exc.status, request_id=exc.request_id)
 
     def clear(self, target):
-        name, via_group = target
-        outcome = {'via_group': via_group} if via_group else {}
+        name, via_group, login = target
+        outcome = dict((k, v) for k, v in (('via_group', via_group), ('login', login)) if v)
         user_id = name if USER_ID.match(name) else None
         if user_id is None or self.module.check_mode:
             user = get_user(self.client, name)
@@ -282,7 +284,9 @@ class UserSessionsRevoker:
             except OktaApiError as exc:
                 if exc.not_found:
                     return dict(outcome, result=NOT_FOUND, request_id=exc.request_id)
-                raise
+                # Keep who it was (user_id, login) next to why it failed.
+                failure = dict((k, v) for k, v in exc.as_dict().items() if v not in (None, []))
+                return dict(outcome, result='failed', **failure)
         return dict(outcome, result=CLEARED)
 
 
@@ -302,19 +306,17 @@ def main():
     )
     revoker = UserSessionsRevoker(module)
 
-    def clear(target):
-        return revoker.clear(target)
-
-    results = module.run(lambda: module.run_bulk(clear, revoker.targets(), 'target'))
+    results = module.run(lambda: module.run_bulk(revoker.clear, revoker.targets(), 'target'))
     for entry in results:
-        name, via_group = entry.pop('target')
+        name, via_group, login = entry.pop('target')
         entry['user'] = name
-        if via_group is not None:
-            entry['via_group'] = via_group
+        for key, value in (('via_group', via_group), ('login', login)):
+            if value is not None:
+                entry.setdefault(key, value)
 
     by_result = dict((key, [r['user'] for r in results if r['result'] == result])
                      for key, result in (('cleared', CLEARED), ('not_found', NOT_FOUND), ('failed_users', 'failed')))
-    # A group that cannot be read is a failure: none of its members could be cleared.
+    # A group that cannot be read (wholly) is a failure: some of its members may not have been cleared.
     failed_groups = [g for g in revoker.group_results if g['result'] != 'found']
     outcome = dict(
         changed=bool(by_result['cleared']),
@@ -330,8 +332,8 @@ def main():
     if by_result['failed_users'] or failed_groups:
         reasons = ['%s: %s' % (r['user'], r.get('msg')) for r in results if r['result'] == 'failed'][:10]
         reasons += ['group %s: %s' % (g['group'], g.get('msg')) for g in failed_groups]
-        module.fail_json(msg='%d users and %d groups failed (first reasons: %s)'
-                         % (len(by_result['failed_users']), len(failed_groups), '; '.join(reasons)), **outcome)
+        outcome['msg'] += '. Failed: ' + '; '.join(reasons)
+        module.fail_json(**outcome)
     module.exit_json(**outcome)
 
 

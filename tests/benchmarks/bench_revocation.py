@@ -262,7 +262,7 @@ def sdk_version(python):
     if not python or not os.path.exists(python):
         return None
     probe = subprocess.run([python, '-c', 'import importlib.metadata as m, okta.client; print(m.version("okta"))'],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True, check=False)
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
@@ -344,6 +344,7 @@ def module_trace_worker(args):
     okta_module.OktaModule.run_bulk = traced_run_bulk
     basic.AnsibleModule.exit_json = traced_exit_json
     sys.argv = [MODULE_FILE, args.ids_file]
+    code = 0
     try:
         okta_user_sessions.main()
     except SystemExit as exc:
@@ -561,6 +562,19 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def tree_state():
+    """The commit measured, and whether the code under test had uncommitted changes (read-only git)."""
+    try:
+        commit = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, universal_newlines=True, check=True).stdout.strip()
+        changed = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--', 'plugins', 'tests/okta_simulator'],
+                                 stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return 'not a git checkout'
+    return 'commit %s%s' % (commit, ', plus uncommitted changes in %d files of plugins/ and tests/okta_simulator/'
+                            % len(changed) if changed else ' (plugins/ and tests/okta_simulator/ as committed)')
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.sdk_worker:
@@ -581,6 +595,7 @@ def main(argv=None):
         print('  okta SDK: not importable from %s; the SDK method is SKIPPED. Install it with:\n'
               '    python3 -m venv %s && %s/bin/pip install -r requirements/benchmark.txt'
               % (args.sdk_python, DEFAULT_SDK_VENV, DEFAULT_SDK_VENV))
+    print('Collection: %s; load average before: %.2f' % (tree_state(), os.getloadavg()[0]))
     print('Simulator: %d users x 1 session, %g ms latency per call, rate limit %d per endpoint per minute, '
           'listen backlog %s; a fresh one for every run.'
           % (args.users, args.latency_ms, args.rate_limit, args.sim_backlog or 'default (5)'))
@@ -603,6 +618,8 @@ def main(argv=None):
             print('\nPlaybooks and logs kept in %s' % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    print('\nLoad average after: %.2f (2 cores; above ~1 while timing means something else was running too)'
+          % os.getloadavg()[0])
     if not ok:
         print('\nSOME RUNS FAILED VERIFICATION (see INVALID above); their times are not in the medians.')
     return 0 if ok else 1
