@@ -12,7 +12,9 @@ if ! ansible-playbook -i "$INVENTORY_PATH" runme.yml -vvv "$@" > "$output" 2>&1;
 fi
 # Only the SDK's variable names, exported in the shell: the way to hand a module a token from the environment.
 # (The task keyword `environment:` would show it: Ansible prints that at -vvv.)
-if ! OKTA_CLIENT_ORGURL="$OKTA_ORG_URL" OKTA_CLIENT_TOKEN="$OKTA_API_TOKEN" OKTA_ORG_URL= OKTA_API_TOKEN= \
+sdk_url=$OKTA_ORG_URL
+sdk_token=$OKTA_API_TOKEN
+if ! env -u OKTA_ORG_URL -u OKTA_API_TOKEN OKTA_CLIENT_ORGURL="$sdk_url" OKTA_CLIENT_TOKEN="$sdk_token" \
         ansible-playbook -i "$INVENTORY_PATH" sdk_env.yml -vvv "$@" >> "$output" 2>&1; then
     cat "$output"
     exit 1

@@ -27,5 +27,6 @@ okta:
     clientId: 0oaResponderApp
     privateKey: $KEYS/private.pem
 YAML
-SIMULATOR_URL="$OKTA_ORG_URL" HOME="$KEYS/home" OKTA_ORG_URL= OKTA_API_TOKEN= \
+simulator_url=$OKTA_ORG_URL
+env -u OKTA_ORG_URL -u OKTA_API_TOKEN SIMULATOR_URL="$simulator_url" HOME="$KEYS/home" \
     ansible-playbook -i "$INVENTORY_PATH" runme.yml -e "private_key_path=$KEYS/private.pem" "$@"
