@@ -21,4 +21,5 @@ ansible-playbook playbooks/revoke_user_sessions.yml \
     -e '{"user_groups": ["group-2"]}' "$@"
 echo "Okta simulator: $(sessions) active sessions left (the 104 users found had 3 each)"
 echo "Report (first lines):"
-head -n 6 "$(ls -t okta-reports/revoke-user-sessions-*.csv | head -n 1)"
+reports=(okta-reports/revoke-user-sessions-*.csv)   # timestamped names: the last is the newest
+head -n 6 "${reports[-1]}"

@@ -87,3 +87,17 @@ def find_groups(client, name):
 
 def group_members(client, group_id, page_size=200):
     return client.paginate(GROUP_USERS, group_id, params={'limit': page_size})
+
+
+LOGS = '/api/v1/logs'
+
+
+def log_events(client, since, until, filter_expression=None, keywords=None, sort_order='ASCENDING', page_size=1000):
+    """System Log events in [since, until), page by page. ``until`` bounds the query: without it
+    Okta treats the call as polling and never ends the ``next`` links."""
+    params = {'since': since, 'until': until, 'sortOrder': sort_order, 'limit': page_size}
+    if filter_expression:
+        params['filter'] = filter_expression
+    if keywords:
+        params['q'] = keywords
+    return client.paginate(LOGS, params=params)

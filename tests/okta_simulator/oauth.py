@@ -33,6 +33,7 @@ REQUIRED_SCOPES = {
     ('GET', '/api/v1/users/{id}'): 'okta.users.read',
     ('GET', '/api/v1/groups'): 'okta.groups.read',
     ('GET', '/api/v1/groups/{id}/users'): 'okta.groups.read',
+    ('GET', '/api/v1/logs'): 'okta.logs.read',
 }
 
 

@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import json
 import random
+import re
 import socket
 import ssl
 import threading
@@ -47,6 +48,7 @@ ROUTES = [
     ('GET', '/api/v1/users/{id}', 'get_user'),
     ('GET', '/api/v1/groups', 'list_groups'),
     ('GET', '/api/v1/groups/{id}/users', 'list_group_users'),
+    ('GET', '/api/v1/logs', 'list_log_events'),
 ]
 
 
@@ -58,6 +60,44 @@ def okta_error(code, summary, causes=()):
         'errorId': 'oae' + uuid.uuid4().hex[:19],
         'errorCauses': [{'errorSummary': c} for c in causes],
     }
+
+
+def normalize_time(text):
+    """ISO 8601 as Okta accepts it, made comparable with the stored ``published`` strings."""
+    text = text.strip().replace('+00:00', 'Z')
+    if text.endswith('Z') and '.' not in text:
+        text = text[:-1] + '.000Z'
+    return text
+
+
+def parse_log_filter(expression):
+    """A predicate for a SCIM filter made of ``attribute eq "value"`` terms joined by ``and``/``or``
+    (no parentheses); ``sw`` and ``co`` also work. Raises ValueError on anything else."""
+    if not expression:
+        return lambda event: True
+    alternatives = []
+    for alternative in re.split(r'\s+or\s+', expression.strip()):
+        terms = []
+        for term in re.split(r'\s+and\s+', alternative):
+            match = re.match(r'^([A-Za-z.]+)\s+(eq|sw|co)\s+"([^"]*)"$', term.strip())
+            if not match:
+                raise ValueError('filter: cannot parse %r' % term)
+            terms.append(match.groups())
+        alternatives.append(terms)
+
+    def value_at(event, path):
+        for part in path.split('.'):
+            event = event.get(part) if isinstance(event, dict) else None
+        return event
+
+    def test(event, path, operator, expected):
+        actual = value_at(event, path)
+        if actual is None:
+            return False
+        actual = str(actual)
+        return {'eq': actual == expected, 'sw': actual.startswith(expected), 'co': expected in actual}[operator]
+
+    return lambda event: any(all(test(event, *term) for term in terms) for terms in alternatives)
 
 
 def match_route(method, raw_path):
@@ -527,6 +567,42 @@ class OktaHandler(BaseHTTPRequestHandler):
                      for uid in group['members']]
         return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''), users, query, 1000)
 
+    def api_list_log_events(self, params, query, body):
+        """System Log: since/until window, SCIM ``eq`` filters joined by and/or, ``q`` keywords,
+        sortOrder, limit and an opaque ``after`` cursor. Without ``until`` it is a polling query and,
+        as in Okta, every page has a ``next`` link, also an empty one."""
+        org = self.simulator.org
+        first = lambda name, default=None: query.get(name, [default])[0]  # noqa: E731
+        try:
+            limit = max(1, min(int(first('limit', 100)), 1000))
+            matches = parse_log_filter(first('filter'))
+        except ValueError as exc:
+            return 400, okta_error('E0000001', 'Api validation failed: %s' % exc), None
+        order = first('sortOrder', 'ASCENDING')
+        since, until = first('since'), first('until')
+        keywords = (first('q') or '').lower().split()
+        after = int(first('after', '-1')) if (first('after') or '').lstrip('-').isdigit() else -1
+        with org.lock:
+            indexed = list(enumerate(org.events))
+        selected = [(i, e) for i, e in indexed
+                    if (not since or e['published'] >= normalize_time(since))
+                    and (not until or e['published'] < normalize_time(until))
+                    and matches(e)
+                    and all(k in json.dumps(e).lower() for k in keywords)]
+        if order == 'DESCENDING':
+            selected.reverse()
+            page = [(i, e) for i, e in selected if after < 0 or i < after][:limit]
+        else:
+            page = [(i, e) for i, e in selected if i > after][:limit]
+        kept = dict((k, v[0]) for k, v in query.items() if k != 'after')
+        links = ['<%s/api/v1/logs?%s>; rel="self"' % (self._base(), urlencode(query and dict(
+            kept, **({'after': after} if after >= 0 else {})) or {}))]
+        more = len([1 for i, e in selected if (i > after if order != 'DESCENDING' else (after < 0 or i < after))]) > limit
+        if more or (not until and order != 'DESCENDING'):
+            cursor = page[-1][0] if page else after
+            links.append('<%s/api/v1/logs?%s>; rel="next"' % (self._base(), urlencode(dict(kept, after=cursor))))
+        return 200, [e for i, e in page], {'Link': ', '.join(links)}
+
     # -- test-only endpoints (not Okta) --------------------------------------
 
     def _admin(self, action, query, body):
@@ -560,13 +636,20 @@ class OktaHandler(BaseHTTPRequestHandler):
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')
             if user is None:
                 return self._send(404, {'error': 'no such user'})
-            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE')))
+            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip')))
         if action == 'faults' and self.command == 'POST':
             sim.faults.arm(str(body['kind']), body.get('method'), body.get('pathPrefix', ''),
                            int(body.get('count', 1)), bool(body.get('afterApply', False)))
             sim.slow_seconds = float(body.get('seconds', sim.slow_seconds))
             sim.redirect_location = body.get('location', sim.redirect_location)
             return self._send(204)
+        if action == 'events' and self.command == 'POST':
+            user = sim.org.find_user(body.get('login') or body.get('userId') or '')
+            if user is None:
+                return self._send(404, {'error': 'no such user'})
+            sim.org.log_event(body.get('eventType', 'user.session.start'), body.get('displayMessage', 'Injected event'),
+                              user['id'], body.get('sessionId'), body.get('ip'), outcome=body.get('outcome', 'SUCCESS'))
+            return self._send(201, sim.org.events[-1])
         if action == 'oauth-clients' and self.command == 'POST':
             sim.oauth.register(body['clientId'], body['publicKeyPem'])
             return self._send(204)

@@ -14,6 +14,7 @@ import random
 import string
 import threading
 import time
+import uuid
 
 SESSION_LIFETIME_SECONDS = 2 * 60 * 60
 SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60
@@ -23,6 +24,15 @@ ID_ALPHABET = string.ascii_letters + string.digits
 def iso(epoch):
     moment = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
     return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+def _without_nulls(value):
+    """Okta leaves out what it does not know in many places; the spec types those fields as non-nullable."""
+    if isinstance(value, dict):
+        return dict((k, _without_nulls(v)) for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 class Org:
@@ -38,6 +48,8 @@ class Org:
         self.groups = {}
         self.sessions = {}
         self.session_tokens = {}
+        self.session_ips = {}
+        self.events = []
         self.revocations = []
 
     def _new_id(self, prefix, length):
@@ -93,7 +105,7 @@ class Org:
             }
             return self.groups[group_id]
 
-    def add_session(self, user_id, status='ACTIVE'):
+    def add_session(self, user_id, status='ACTIVE', ip=None):
         with self.lock:
             now = self.clock()
             session_id = self._new_id('102', 22)
@@ -110,7 +122,47 @@ class Org:
                 'idp': {'id': self.org_id, 'type': 'OKTA'},
                 'mfaActive': status == 'ACTIVE',
             }
+            ip = ip or '198.51.100.%d' % (len(self.sessions) % 250 + 1)
+            self.session_ips[session_id] = ip
+            self.log_event('user.session.start', 'User login to Okta', user_id, session_id, ip)
             return self.sessions[session_id]
+
+    def log_event(self, event_type, message, user_id, session_id=None, ip=None, actor_id=None, outcome='SUCCESS'):
+        """Record a System Log event in Okta's LogEvent shape. The actor is the user unless an admin acted."""
+        with self.lock:
+            user = self.users.get(user_id) or {'id': user_id, 'profile': {'login': user_id, 'firstName': '',
+                                                                          'lastName': ''}}
+            actor = self.users.get(actor_id) if actor_id else user
+            ip = ip or (self.session_ips.get(session_id) if session_id else None) or '192.0.2.10'
+            self.events.append(_without_nulls({
+                'uuid': str(uuid.UUID(int=self._random.getrandbits(128))),
+                'published': iso(self.clock()),
+                'eventType': event_type,
+                'version': '0',
+                'severity': 'INFO',
+                'legacyEventType': 'core.user_auth.login_success' if event_type == 'user.session.start' else None,
+                'displayMessage': message,
+                'actor': {'id': actor['id'] if actor else 'system', 'type': 'User',
+                          'alternateId': actor['profile']['login'] if actor else 'system@okta.com',
+                          'displayName': ('%s %s' % (actor['profile']['firstName'], actor['profile']['lastName'])).strip()
+                          if actor else 'Okta System', 'detailEntry': None},
+                'client': {'userAgent': {'rawUserAgent': 'Mozilla/5.0 (simulated)', 'os': 'Linux', 'browser': 'FIREFOX'},
+                           'zone': 'null', 'device': 'Computer', 'id': None, 'ipAddress': ip,
+                           'geographicalContext': {'city': 'Simulated City', 'state': None, 'country': 'Nowhere',
+                                                   'postalCode': None, 'geolocation': {'lat': 0.0, 'lon': 0.0}}},
+                'authenticationContext': {'authenticationProvider': None, 'credentialProvider': None,
+                                          'credentialType': None, 'issuer': None, 'interface': None,
+                                          'authenticationStep': 0, 'externalSessionId': session_id},
+                'outcome': {'result': outcome, 'reason': None},
+                'target': [{'id': user['id'], 'type': 'User', 'alternateId': user['profile']['login'],
+                            'displayName': user['profile']['login'], 'detailEntry': None}],
+                'transaction': {'type': 'WEB', 'id': uuid.UUID(int=self._random.getrandbits(128)).hex[:20],
+                                'detail': {}},
+                'debugContext': {'debugData': {}},
+                'request': {'ipChain': [{'ip': ip, 'version': 'V4', 'source': None,
+                                         'geographicalContext': None}]},
+                'securityContext': {'asNumber': None, 'asOrg': None, 'isp': None, 'domain': None, 'isProxy': None},
+            }))
 
     def seed(self, users=0, sessions_per_user=0, groups=0):
         """``users`` users user1@example.com.., each in one of ``groups`` groups group-1.. (round robin)."""
@@ -149,6 +201,8 @@ class Org:
             session = self.sessions.get(session_id)
             if session is not None:
                 session['expiresAt'] = iso(self.clock() + SESSION_LIFETIME_SECONDS)
+                # Okta documents no event type for an API refresh; this name is the simulator's.
+                self.log_event('user.session.refresh', 'Session refreshed', session['userId'], session_id)
             return session
 
     def revoke_session(self, session_id):
@@ -156,6 +210,7 @@ class Org:
             session = self.sessions.pop(session_id, None)
             if session is not None:
                 self.revocations.append({'kind': 'session', 'sessionId': session_id, 'userId': session['userId']})
+                self.log_event('user.session.end', 'User logout from Okta', session['userId'], session_id)
             return session is not None
 
     def revoke_user_sessions(self, user_id, oauth_tokens, forget_devices):
@@ -167,6 +222,7 @@ class Org:
                 del self.sessions[session_id]
             self.revocations.append({'kind': 'user', 'userId': user_id, 'sessionsCleared': len(doomed),
                                      'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
+            self.log_event('user.session.clear', 'Clear user session', user_id)
             return True
 
     def snapshot(self, with_sessions=True):
@@ -177,6 +233,7 @@ class Org:
                 'groupCount': len(self.groups),
                 'sessionCount': len(self.sessions),
                 'revocationCount': len(self.revocations),
+                'eventCount': len(self.events),
                 'users': [{'id': u['id'], 'login': u['profile']['login']} for u in self.users.values()],
                 'groups': [{'id': g['id'], 'name': g['profile']['name'], 'memberCount': len(g['members'])}
                            for g in self.groups.values()],

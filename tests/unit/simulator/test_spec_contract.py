@@ -176,3 +176,22 @@ def test_spec_check_mode_catches_an_answer_that_drifts_from_the_spec(okta_sim):
     state = running.state()
     assert state['specChecked'] == 2
     assert [v['path'] for v in state['specViolations']] == ['/api/v1/sessions/' + drifted]
+
+
+def test_system_log_pages_and_filters(contract):
+    first = contract.call('GET', '/api/v1/logs', 200, params={'limit': 4, 'until': '2099-01-01T00:00:00Z'})
+    assert len(first.json()) == 4 and 'next' in first.links
+    everything = contract.call('GET', '/api/v1/logs', 200, params={'limit': 1000, 'until': '2099-01-01T00:00:00Z'})
+    assert len(everything.json()) == 10 and 'next' not in everything.links  # 5 users x 2 sessions started
+    ip = everything.json()[0]['client']['ipAddress']
+    only = contract.call('GET', '/api/v1/logs', 200, params={
+        'filter': 'eventType eq "user.session.start" and client.ipAddress eq "%s"' % ip, 'sortOrder': 'DESCENDING',
+        'since': '2000-01-01T00:00:00Z', 'until': '2099-01-01T00:00:00Z'}).json()
+    assert [e['client']['ipAddress'] for e in only] == [ip]
+
+
+def test_system_log_polling_query_always_has_a_next_link(contract):
+    page = contract.call('GET', '/api/v1/logs', 200, params={'limit': 1000, 'since': '2000-01-01T00:00:00Z'})
+    assert len(page.json()) == 10 and 'next' in page.links
+    empty = contract.call('GET', page.links['next']['url'][len(contract.running.base_url):], 200)
+    assert empty.json() == [] and 'next' in empty.links

@@ -1,0 +1,238 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: okta_log_info
+short_description: Query the Okta System Log and extract what to revoke
+version_added: 0.1.0
+description:
+  - Reads System Log events (C(GET /api/v1/logs)) in a time window, with Okta's C(filter) and C(q), following
+    the C(Link) pages within Okta's rate limits.
+  - Besides the events, returns what a responder needs next - the distinct session IDs
+    (C(authenticationContext.externalSessionId)), users and client IP addresses - ready for
+    M(identity.okta.okta_session) or M(identity.okta.okta_user_sessions).
+author:
+  - identity.okta maintainers (@identity-okta)
+extends_documentation_fragment:
+  - identity.okta.connection
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: The module only reads.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+options:
+  since:
+    description:
+      - Start of the window, inclusive - an ISO 8601 time such as V(2026-11-25T06:00:00Z), or a duration before
+        now such as V(30m), V(6h) or V(7d).
+      - Okta keeps System Log events for 90 days.
+    type: str
+    default: 24h
+  until:
+    description:
+      - End of the window, exclusive - an ISO 8601 time or a duration before now. Defaults to now.
+      - The module always sends an end, so that the query ends (an open query is a polling query for Okta).
+    type: str
+  filter:
+    description:
+      - An Okta System Log filter expression, for example
+        V(eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66").
+    type: str
+  q:
+    description: Keywords that events must contain (Okta's C(q) parameter).
+    type: str
+  sort_order:
+    description: Oldest first (V(ASCENDING)) or newest first (V(DESCENDING)).
+    type: str
+    choices: [ASCENDING, DESCENDING]
+    default: ASCENDING
+  page_size:
+    description: Events per API call, 1 to 1000. Larger pages cost fewer calls of the System Log's rate limit.
+    type: int
+    default: 1000
+  max_events:
+    description: Stop after this many events; RV(truncated) then says so.
+    type: int
+    default: 10000
+  query:
+    description: A JMESPath expression applied to RV(events); its value is returned in RV(query_result).
+    type: str
+notes:
+  - Needs an API token, or an access token with the C(okta.logs.read) scope.
+seealso:
+  - module: identity.okta.okta_session
+  - name: System Log query
+    description: Okta's guide to the System Log API and its filter syntax.
+    link: https://developer.okta.com/docs/reference/system-log-query/
+'''
+
+EXAMPLES = r'''
+- name: Sessions started from a suspicious address in the last 6 hours
+  identity.okta.okta_log_info:
+    since: 6h
+    filter: 'eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66"'
+  register: from_ip
+
+- name: Revoke them
+  identity.okta.okta_session:
+    state: absent
+    session_ids: "{{ from_ip.session_ids }}"
+  when: from_ip.session_ids | length > 0
+
+- name: Everything one user did today, newest first, only type and time
+  identity.okta.okta_log_info:
+    since: 24h
+    filter: 'actor.alternateId eq "jane.doe@example.com"'
+    sort_order: DESCENDING
+    query: "[].{type: eventType, at: published, ip: client.ipAddress}"
+  register: activity
+'''
+
+RETURN = r'''
+events:
+  description: The events, as Okta returns them (Okta's LogEvent, keys in camelCase as in filters).
+  returned: always
+  type: list
+  elements: dict
+session_ids:
+  description: Distinct non-empty C(authenticationContext.externalSessionId) of the events, in order of appearance.
+  returned: always
+  type: list
+  elements: str
+  sample: [102GALFVpuTRtSLDeRCnxfuDg]
+users:
+  description: Distinct users who acted (C(actor) of type C(User)), in order of appearance.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Okta user ID.
+      type: str
+    login:
+      description: Login (C(actor.alternateId)).
+      type: str
+client_ips:
+  description: Distinct C(client.ipAddress) of the events.
+  returned: always
+  type: list
+  elements: str
+window:
+  description: The window queried, as sent to Okta.
+  returned: always
+  type: dict
+  sample: {since: '2026-11-25T02:00:00.000Z', until: '2026-11-25T08:00:00.000Z'}
+truncated:
+  description: Whether O(max_events) cut the result short.
+  returned: always
+  type: bool
+query_result:
+  description: The value of O(query) applied to RV(events).
+  returned: when O(query) is set
+  type: raw
+retries:
+  description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
+  returned: always
+  type: int
+'''
+
+import datetime
+import itertools
+import re
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import log_events
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+
+DURATION = re.compile(r'^(\d+)\s*([smhd])$')
+UNITS = {'s': 'seconds', 'm': 'minutes', 'h': 'hours', 'd': 'days'}
+
+
+def to_okta_time(module, option, value, now):
+    """ISO 8601 UTC with milliseconds, from an ISO time or a duration before ``now``."""
+    duration = DURATION.match(value.strip())
+    if duration:
+        moment = now - datetime.timedelta(**{UNITS[duration.group(2)]: int(duration.group(1))})
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
+        except ValueError:
+            module.fail_json(msg='%s must be an ISO 8601 time (2026-11-25T06:00:00Z) or a duration such as 6h, '
+                                 'got %r.' % (option, value), field=option)
+        if moment.tzinfo is None:
+            module.fail_json(msg='%s must say its time zone (for example a trailing Z for UTC), got %r.'
+                             % (option, value), field=option)
+    return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.') + \
+        '%03dZ' % (moment.microsecond // 1000)
+
+
+def distinct(values):
+    seen = set()
+    return [v for v in values if v and not (v in seen or seen.add(v))]
+
+
+def main():
+    module = OktaModule(
+        argument_spec=dict(
+            since=dict(type='str', default='24h'),
+            until=dict(type='str'),
+            filter=dict(type='str'),
+            q=dict(type='str'),
+            sort_order=dict(type='str', default='ASCENDING', choices=['ASCENDING', 'DESCENDING']),
+            page_size=dict(type='int', default=1000),
+            max_events=dict(type='int', default=10000),
+            query=dict(type='str'),
+        ),
+        default_scopes=['okta.logs.read'],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if not 1 <= params['page_size'] <= 1000:
+        module.fail_json(msg='page_size must be between 1 and 1000, got %d.' % params['page_size'], field='page_size')
+    if params['max_events'] < 1:
+        module.fail_json(msg='max_events must be 1 or more, got %d.' % params['max_events'], field='max_events')
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = dict(since=to_okta_time(module, 'since', params['since'], now),
+                  until=to_okta_time(module, 'until', params['until'], now) if params['until'] else
+                  to_okta_time(module, 'until', '0s', now))
+    if window['since'] >= window['until']:
+        module.fail_json(msg='since (%s) must be before until (%s).' % (window['since'], window['until']),
+                         field='since')
+
+    def read():
+        stream = log_events(module.client, window['since'], window['until'], params['filter'], params['q'],
+                            params['sort_order'], params['page_size'])
+        return list(itertools.islice(stream, params['max_events'] + 1))
+
+    events = module.run(read)
+    truncated = len(events) > params['max_events']
+    events = events[:params['max_events']]
+    actors = [e.get('actor') or {} for e in events]
+    users = dict((a['id'], a.get('alternateId')) for a in actors if a.get('type') == 'User' and a.get('id'))
+    result = dict(
+        changed=False,
+        events=events,
+        session_ids=distinct((e.get('authenticationContext') or {}).get('externalSessionId') for e in events),
+        users=[dict(id=user_id, login=users[user_id]) for user_id in distinct(a.get('id') for a in actors
+                                                                             if a.get('type') == 'User')],
+        client_ips=distinct((e.get('client') or {}).get('ipAddress') for e in events),
+        window=window,
+        truncated=truncated,
+        retries=module.retries,
+    )
+    if params['query']:
+        result['query_result'] = module.apply_query(events)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
