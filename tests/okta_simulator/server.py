@@ -71,33 +71,65 @@ def normalize_time(text):
 
 
 def parse_log_filter(expression):
-    """A predicate for a SCIM filter made of ``attribute eq "value"`` terms joined by ``and``/``or``
-    (no parentheses); ``sw`` and ``co`` also work. Raises ValueError on anything else."""
+    """A predicate for a SCIM filter: ``attribute op "value"`` terms (op: eq, sw, co) combined with
+    ``and``, ``or`` and parentheses, as Okta's System Log accepts. Raises ValueError on anything else."""
     if not expression:
         return lambda event: True
-    alternatives = []
-    for alternative in re.split(r'\s+or\s+', expression.strip()):
-        terms = []
-        for term in re.split(r'\s+and\s+', alternative):
-            match = re.match(r'^([A-Za-z.]+)\s+(eq|sw|co)\s+"([^"]*)"$', term.strip())
-            if not match:
-                raise ValueError('filter: cannot parse %r' % term)
-            terms.append(match.groups())
-        alternatives.append(terms)
+    tokens = re.findall(r'\(|\)|"[^"]*"|[^\s()"]+', expression)
+    position = [0]
+
+    def peek():
+        return tokens[position[0]] if position[0] < len(tokens) else None
+
+    def take(expected=None):
+        token = peek()
+        if token is None or (expected and token.lower() != expected):
+            raise ValueError('filter: expected %s at %r' % (expected or 'more', token))
+        position[0] += 1
+        return token
 
     def value_at(event, path):
         for part in path.split('.'):
             event = event.get(part) if isinstance(event, dict) else None
         return event
 
-    def test(event, path, operator, expected):
-        actual = value_at(event, path)
-        if actual is None:
-            return False
-        actual = str(actual)
-        return {'eq': actual == expected, 'sw': actual.startswith(expected), 'co': expected in actual}[operator]
+    def comparison():
+        if peek() == '(':
+            take('(')
+            inner = disjunction()
+            take(')')
+            return inner
+        path, operator, literal = take(), take().lower(), take()
+        if operator not in ('eq', 'sw', 'co') or not literal.startswith('"'):
+            raise ValueError('filter: cannot parse %s %s %s' % (path, operator, literal))
+        expected = literal[1:-1]
 
-    return lambda event: any(all(test(event, *term) for term in terms) for terms in alternatives)
+        def test(event):
+            actual = value_at(event, path)
+            if actual is None:
+                return False
+            actual = str(actual)
+            return {'eq': actual == expected, 'sw': actual.startswith(expected), 'co': expected in actual}[operator]
+        return test
+
+    def conjunction():
+        parts = [comparison()]
+        while (peek() or '').lower() == 'and':
+            take('and')
+            parts.append(comparison())
+        return lambda event: all(part(event) for part in parts)
+
+    def disjunction():
+        parts = [conjunction()]
+        while (peek() or '').lower() == 'or':
+            take('or')
+            parts.append(conjunction())
+        return lambda event: any(part(event) for part in parts)
+
+    predicate = disjunction()
+    if peek() is not None:
+        raise ValueError('filter: unexpected %r' % peek())
+    return predicate
 
 
 def match_route(method, raw_path):
