@@ -218,12 +218,12 @@ def main():
     events = events[:params['max_events']]
     actors = [e.get('actor') or {} for e in events]
     users = dict((a['id'], a.get('alternateId')) for a in actors if a.get('type') == 'User' and a.get('id'))
+    users_in_order = [a.get('id') for a in actors if a.get('type') == 'User']
     result = dict(
         changed=False,
         events=events,
         session_ids=distinct((e.get('authenticationContext') or {}).get('externalSessionId') for e in events),
-        users=[dict(id=user_id, login=users[user_id]) for user_id in distinct(a.get('id') for a in actors
-                                                                             if a.get('type') == 'User')],
+        users=[dict(id=user_id, login=users[user_id]) for user_id in distinct(users_in_order)],
         client_ips=distinct((e.get('client') or {}).get('ipAddress') for e in events),
         window=window,
         truncated=truncated,

@@ -147,7 +147,7 @@ def markdown(rows, items):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--items', type=int, default=1000)
     parser.add_argument('--markdown', help='also write the table to this file')
     parser.add_argument('--only', help='run only scenarios whose name contains this')

@@ -604,7 +604,10 @@ class OktaHandler(BaseHTTPRequestHandler):
         sortOrder, limit and an opaque ``after`` cursor. Without ``until`` it is a polling query and,
         as in Okta, every page has a ``next`` link, also an empty one."""
         org = self.simulator.org
-        first = lambda name, default=None: query.get(name, [default])[0]  # noqa: E731
+
+        def first(name, default=None):
+            return query.get(name, [default])[0]
+
         try:
             limit = max(1, min(int(first('limit', 100)), 1000))
             matches = parse_log_filter(first('filter'))
