@@ -1,9 +1,38 @@
 #!/usr/bin/env bash
-# The connection behaviour of every module, through Ansible, and a scan of
-# everything Ansible printed at -vvv for any token.
+# The connection behaviour of every module, through Ansible, and a scan of everything
+# Ansible printed at -vvv for any secret: API tokens, a session token, a private key.
 set -eu
-source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 2
-export BAD_TOKEN="not-the-token-7d1e0c5a9b"
+COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
+KEYS=$(mktemp -d)
+python - "$KEYS" "$COLLECTION_ROOT/tests" <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[2])
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from okta_simulator.tls import write_self_signed
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+with open(os.path.join(sys.argv[1], 'private.pem'), 'wb') as handle:
+    handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
+with open(os.path.join(sys.argv[1], 'public.pem'), 'wb') as handle:
+    handle.write(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo))
+write_self_signed(sys.argv[1])
+PY
+source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 2 --oauth-client "0oaScanApp=$KEYS/public.pem"
+# A second simulator speaks https with a self-signed certificate.
+tls_info=$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --api-token tls-sim-token-5c1a \
+    --users 1 --sessions-per-user 1 --tls-cert "$KEYS/cert.pem" --tls-key "$KEYS/key.pem")
+TLS_URL=$(sed -n 's/^OKTA_ORG_URL=//p' <<<"$tls_info")
+tls_pid=$(sed -n 's/^OKTA_SIMULATOR_PID=//p' <<<"$tls_info")
+stop_both() {
+    local status=$?
+    kill "$tls_pid" 2>/dev/null || true
+    (exit "$status")   # stop_simulator reads the exit status of the target from $?
+    stop_simulator
+}
+trap stop_both EXIT
+export BAD_TOKEN="not-the-token-7d1e0c5a9b" TLS_URL TLS_CA="$KEYS/cert.pem" PRIVATE_KEY_FILE="$KEYS/private.pem"
 
 output="${OUTPUT_DIR}/okta_connection.out"
 if ! ansible-playbook -i "$INVENTORY_PATH" runme.yml -vvv "$@" > "$output" 2>&1; then
@@ -24,10 +53,12 @@ tail -n 3 "$output"
 # The scan must look at module invocations, or it proves nothing.
 grep -q 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' "$output" || { echo "no masked invocation in the output"; exit 1; }
 grep -q '"module_args"' "$output" || { echo "no module arguments in the output"; exit 1; }
-for secret in "$OKTA_API_TOKEN" "$BAD_TOKEN" "SSWS " "Bearer "; do
+session_token=$(cat "${OUTPUT_DIR}/session_token.txt")
+key_line=$(sed -n 5p "$KEYS/private.pem")   # a line from the middle of the key's base64
+for secret in "$OKTA_API_TOKEN" "$BAD_TOKEN" "tls-sim-token-5c1a" "$session_token" "$key_line" "SSWS " "Bearer "; do
     if grep -n -F -- "$secret" "$output"; then
         echo "LEAK: '${secret:0:6}...' appears in the output above"
         exit 1
     fi
 done
-echo "no token in $(wc -l < "$output") lines of -vvv output"
+echo "no token, session token or key in $(wc -l < "$output") lines of -vvv output"
