@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test venv sanity units integration lint package
+.PHONY: demo test venv sanity units integration lint package compat
 
 VENV ?= $(CURDIR)/.venv
 
@@ -12,5 +12,5 @@ demo: venv
 test:
 	tests/run_tests.sh
 
-sanity units integration lint package:
+sanity units integration lint package compat:
 	tests/run_tests.sh $@

@@ -524,10 +524,9 @@ def run_rate_limit_demo(bench, args):
         elapsed, returncode, log_path = bench.playbook(sim, 'bulk', 'ratelimit-demo', args.concurrency)
         ok, text = verify(sim, args.users, strict=False)  # a 429 is retried, so calls may exceed users
     share = int(limit * 0.8)
-    print('  %.1f s = %.1f users/s; at most %d calls per %d s window are planned (max_api_share 0.8), a steady pace of '
-          '%.1f users/s; the first and last windows are partial.  %s  %s'
-          % (elapsed, args.users / elapsed, share, window, share / float(window), text,
-             'ok' if ok and returncode == 0 else 'INVALID'))
+    print('  %.1f s = %.1f users/s  %s  %s' % (elapsed, args.users / elapsed, text, 'ok' if ok and returncode == 0 else 'INVALID'))
+    print('  (at most %d calls per %d s window are planned at max_api_share 0.8: a steady pace of %.1f users/s;'
+          ' the first and last windows are partial)' % (share, window, share / float(window)))
     return ok and returncode == 0
 
 
@@ -605,7 +604,9 @@ def main(argv=None):
     try:
         bench = Bench(args, workdir)
         methods = methods_to_run(args, bool(version))
-        print('\nTimings (%d users, %d repeats, interleaved):' % (args.users, args.repeats))
+        print('\nTimings (%d users, %d repeats, interleaved). listenOverflows is the kernel counter for the whole machine:'
+              % (args.users, args.repeats))
+        print('connections dropped by a full listen queue during the run, whichever process owned the queue.')
         times, notes, invalid = run_timings(bench, args, methods)
         print_table(methods, times, notes, args.users)
         ok = not invalid

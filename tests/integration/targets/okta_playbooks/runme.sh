@@ -41,7 +41,7 @@ def report(prefix):
     return document, rows
 
 audit, audit_rows = report('audit-sessions')
-assert audit['summary']['alive'] == 5 and audit['summary']['missing'] == ['102unknownSessionId000000'], audit['summary']
+assert int(audit['summary']['alive']) == 5 and audit['summary']['missing'] == ['102unknownSessionId000000'], audit['summary']
 
 revoked, rows = report('revoke-sessions')
 assert [r['result'] for r in rows] == ['revoked'] * 5 + ['absent'], [r['result'] for r in rows]

@@ -1,0 +1,532 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""ansible-rulebook event source: the Okta System Log, polled with a moving cursor."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+short_description: Poll the Okta System Log and put each new event on the queue
+description:
+  - Reads the Okta System Log (C(GET /api/v1/logs)) the way Okta recommends for polling - one query
+    started with C(since) and no C(until), then the C(next) link (an opaque C(after) cursor) of each
+    answer, for ever. An empty page also has a C(next) link; the poller waits O(interval) seconds before
+    following it.
+  - Each event is put on the queue as Okta returns it (Okta's LogEvent, camelCase keys as in System Log
+    filters), so rules read C(event.eventType), C(event.actor.id), C(event.client.ipAddress) and so on.
+    The same shape arrives from M(identity.okta.okta_event_hook), so one set of rules serves both.
+  - With O(cursor_file), the position in the log and the last events' C(uuid)s are kept on disk, so that a
+    restarted poller goes on where it stopped - no event lost, none repeated.
+  - Talks to Okta through the collection's shared client (module_utils/okta_client.py) - the same
+    authentication, TLS checks, retries and rate-limit handling as the modules. The token is never logged.
+options:
+  org_url:
+    description:
+      - The Okta org, for example V(https://example.okta.com). Defaults to the environment variable
+        C(OKTA_CLIENT_ORGURL), then C(OKTA_ORG_URL), then C(okta.client.orgUrl) of C(~/.okta/okta.yaml).
+    type: str
+  api_token:
+    description:
+      - An Okta API token (sent as C(SSWS)). Defaults to C(OKTA_CLIENT_TOKEN), then C(OKTA_API_TOKEN), then
+        C(okta.client.token) of C(~/.okta/okta.yaml).
+      - Better left out of the rulebook and exported in the environment of ansible-rulebook.
+    type: str
+  access_token:
+    description: An OAuth access token with the C(okta.logs.read) scope (C(OKTA_ACCESS_TOKEN)). It is not renewed.
+    type: str
+  client_id:
+    description:
+      - With O(private_key), the client ID of an Okta service app that signs in with C(private_key_jwt)
+        (C(OKTA_CLIENT_CLIENTID)). The access token is renewed when Okta refuses it.
+    type: str
+  private_key:
+    description: The app's RSA private key, PEM text or a path (C(OKTA_CLIENT_PRIVATEKEY)).
+    type: str
+  key_id:
+    description: The C(kid) of the app's key (C(OKTA_CLIENT_KID)).
+    type: str
+  scopes:
+    description: OAuth scopes to ask for with O(private_key).
+    type: list
+    elements: str
+    default: [okta.logs.read]
+  filter:
+    description:
+      - A System Log filter expression; only matching events are read, for example
+        V(eventType eq "user.session.start" or eventType eq "user.account.report_suspicious_activity_by_enduser").
+      - Filtering at Okta costs fewer calls than matching everything in rules.
+    type: str
+  since:
+    description:
+      - Where a poller without a saved cursor starts - an ISO 8601 time with a time zone
+        (V(2026-11-25T06:00:00Z)), a duration before now (V(30s), V(15m), V(6h), V(7d)), or V(now).
+      - Ignored when O(cursor_file) holds a position for the same org and O(filter).
+    type: str
+    default: now
+  interval:
+    description:
+      - Seconds to wait after an answer without new events before asking again. Pages with events are
+        followed at once (within the rate limit).
+    type: float
+    default: 15
+  page_size:
+    description: Events per call (Okta's C(limit)), 1 to 1000.
+    type: int
+    default: 100
+  cursor_file:
+    description:
+      - A JSON file that keeps the position in the log (the C(next) link, or the page being handed over), the
+        C(published) time of the last event and the C(uuid)s of the last 2000 events. Replaced atomically after
+        every event handed to ansible-rulebook, flushed to disk after every page and when the poller stops.
+      - A restarted poller neither loses nor repeats an event, however it was stopped. The one exception is a
+        process that dies in the instant between handing an event over and writing the file - the event is then
+        delivered again, not lost.
+      - An event counts as delivered once ansible-rulebook's queue took it; see the notes for what happens to
+        events the rule engine had not yet evaluated.
+      - If O(filter) or the org changed since the file was written, the poller starts again from the last
+        event's C(published) time with the new filter, skipping events it already delivered.
+    type: path
+  validate_certs:
+    description: Check the TLS certificate of O(org_url). Only turn off for tests.
+    type: bool
+    default: true
+  ca_path:
+    description: A PEM bundle of CAs to trust instead of the system's.
+    type: path
+  max_api_share:
+    description:
+      - The share of the System Log rate limit this poller may use; the rest is left to other clients
+        (SIEM, Admin Console). The poller slows down before reaching it, and waits for Okta's reset
+        (C(X-Rate-Limit-Reset)) after a 429.
+    type: float
+    default: 0.5
+  timeout:
+    description: Seconds to wait for one answer from Okta.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How often the client repeats a call after a 429, a 5xx answer or a connection error before the poller
+        reports the error, waits (O(interval), doubling up to 5 minutes) and tries again. It never gives up on
+        such errors; a refused credential (401, 403) or a bad O(filter) (400) stops it.
+    type: int
+    default: 4
+notes:
+  - Needs an API token of an admin who may read the System Log, or an OAuth token with C(okta.logs.read).
+  - Okta publishes most events within seconds, but some later; the polling query's cursor still returns them.
+  - ansible-rulebook keeps events in memory - its queue from a source holds one event and the rule engine takes
+    it within milliseconds - so an event taken but not yet evaluated when the process is killed is not replayed.
+  - ansible-rulebook ends at once on SIGINT or SIGTERM, because the JVM of its rule engine handles them; with
+    C(JAVA_TOOL_OPTIONS=-Xrs) it shuts down gracefully and the poller writes O(cursor_file) one last time.
+seealso:
+  - name: System Log API - polling requests
+    link: https://developer.okta.com/docs/reference/system-log-query/
+'''
+
+EXAMPLES = r'''
+- name: Revoke sessions started from blocked addresses
+  hosts: all
+  sources:
+    - name: okta_system_log
+      identity.okta.okta_system_log:
+        filter: 'eventType eq "user.session.start"'
+        interval: 15
+        cursor_file: /var/lib/eda/okta_system_log.cursor.json
+  rules:
+    - name: Sign-in from a blocked address
+      condition: event.client.ipAddress in vars.okta_blocked_ips
+      action:
+        run_module:
+          name: identity.okta.okta_user_sessions
+          module_args:
+            users: ["{{ event.actor.id }}"]
+            oauth_tokens: true
+'''
+
+import asyncio
+import collections
+import datetime
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    from urllib.parse import urlencode
+except ImportError:  # pragma: no cover - Python 2 cannot run an asyncio plugin anyway
+    from urllib import urlencode  # type: ignore
+
+
+def _collections_root():
+    """The directory that holds ansible_collections/, from this file's place in the collection:
+    <root>/ansible_collections/identity/okta/extensions/eda/plugins/event_source/okta_system_log.py"""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.abspath(os.path.join(here, *([os.pardir] * 7)))
+
+
+try:
+    from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
+        OktaApiError, OktaClient, OktaConfigError, validate_org_url)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
+    from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
+except ImportError:
+    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
+    # this file belongs to importable, so that there is one Okta client for modules and event sources.
+    sys.path.insert(0, _collections_root())
+    from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
+        OktaApiError, OktaClient, OktaConfigError, validate_org_url)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
+    from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
+
+LOGGER = logging.getLogger('identity.okta.okta_system_log')
+
+LOGS = '/api/v1/logs'
+BUCKET = 'GET ' + LOGS
+CURSOR_VERSION = 1
+SEEN_MAX = 2000
+LOW_BUDGET_SHARE = 0.25        # below this share of the limit left to us, calls are spread until the reset
+MAX_PAUSE_SECONDS = 300.0
+MAX_ERROR_DELAY_SECONDS = 300.0
+FATAL_STATUSES = (400, 401, 403, 404, 405)
+DURATION = re.compile(r'^(\d+(?:\.\d+)?)\s*([smhd])$')
+UNITS = {'s': 'seconds', 'm': 'minutes', 'h': 'hours', 'd': 'days'}
+CONNECTION_ARGS = ('org_url', 'api_token', 'access_token', 'client_id', 'private_key', 'key_id', 'scopes')
+
+
+class _Stopped(Exception):
+    """Raised inside the HTTP thread when the poller stops while the client waits."""
+
+
+def okta_time(moment):
+    """ISO 8601 UTC with milliseconds, as Okta writes ``published``."""
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+def parse_since(value, now=None):
+    """``now``, a duration before now (``15m``) or an ISO 8601 time with a zone, as Okta's ``since``."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    if isinstance(value, datetime.datetime):  # an unquoted YAML timestamp; YAML says UTC when no zone is given
+        return okta_time(value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc))
+    text = str(value if value is not None else 'now').strip()
+    if text.lower() == 'now':
+        return okta_time(now)
+    duration = DURATION.match(text)
+    if duration:
+        return okta_time(now - datetime.timedelta(**{UNITS[duration.group(2)]: float(duration.group(1))}))
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+    except ValueError:
+        raise ValueError('since must be "now", a duration such as 15m or an ISO 8601 time such as '
+                         '2026-11-25T06:00:00Z, got %r' % text)
+    if moment.tzinfo is None:
+        raise ValueError('since must say its time zone (for example a trailing Z for UTC), got %r' % text)
+    return okta_time(moment)
+
+
+def _number(args, name, default, kind=float):
+    value = args.get(name)
+    if value is None or value == '':
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError('%s must be a number, got %r' % (name, value))
+
+
+def _boolean(value, default=True):
+    if value is None or value == '':
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ('1', 'true', 'yes', 'on'):
+        return True
+    if text in ('0', 'false', 'no', 'off'):
+        return False
+    raise ValueError('validate_certs must be true or false, got %r' % value)
+
+
+def _int_header(headers, name):
+    try:
+        return int(headers.get(name))
+    except (TypeError, ValueError):
+        return None
+
+
+class Cursor:
+    """Where the poller is in the log, and the uuids it delivered last; optionally kept in a file."""
+
+    def __init__(self, path, org_url, filter_expression):
+        self.path = os.path.expanduser(path) if path else None
+        self.org_url = org_url
+        self.filter = filter_expression or ''
+        self.position = None          # the URL to ask next (a next link, or the page being handed over)
+        self.last_published = None
+        self.last_uuid = None
+        self._seen = collections.OrderedDict()
+        self._saved = None
+        self._synced = False
+
+    def load(self):
+        """Read the file; return what it says about a place to resume: 'position', 'published' or None."""
+        if not self.path or not os.path.exists(self.path):
+            return None
+        try:
+            with open(self.path) as handle:
+                data = json.load(handle)
+            if not isinstance(data, dict) or data.get('version') != CURSOR_VERSION:
+                raise ValueError('not a version %d cursor' % CURSOR_VERSION)
+            seen = [str(u) for u in data.get('seen') or []]
+        except (IOError, OSError, ValueError, TypeError) as exc:
+            # Starting over could lose events or repeat them; a person has to decide.
+            raise ValueError('cursor_file %s cannot be read (%s); fix it, or delete it to start from since'
+                             % (self.path, exc))
+        for uuid in seen[-SEEN_MAX:]:
+            self._seen[uuid] = True
+        self.last_published = data.get('last_published')
+        self.last_uuid = data.get('last_uuid')
+        if data.get('org_url') == self.org_url and (data.get('filter') or '') == self.filter and data.get('position'):
+            self.position = data['position']
+            return 'position'
+        if data.get('org_url') == self.org_url and self.last_published:
+            return 'published'
+        return None
+
+    def seen(self, uuid):
+        return uuid in self._seen
+
+    def record(self, event):
+        uuid = event.get('uuid')
+        if uuid:
+            self._seen[uuid] = True
+            while len(self._seen) > SEEN_MAX:
+                self._seen.popitem(last=False)
+            self.last_uuid = uuid
+        if event.get('published'):
+            self.last_published = event['published']
+
+    def save(self, sync=False):
+        """Replace the file atomically; ``sync`` also flushes it to the disk (once a page)."""
+        if not self.path:
+            return
+        data = {'version': CURSOR_VERSION, 'org_url': self.org_url, 'filter': self.filter,
+                'position': self.position, 'last_published': self.last_published,
+                'last_uuid': self.last_uuid, 'seen': list(self._seen)}
+        text = json.dumps(data, indent=1)
+        if text == self._saved and (self._synced or not sync):
+            return
+        directory = os.path.dirname(os.path.abspath(self.path))
+        descriptor, temporary = tempfile.mkstemp(prefix='.okta_system_log.', dir=directory)
+        try:
+            with os.fdopen(descriptor, 'w') as handle:
+                handle.write(text)
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+        self._saved = text
+        self._synced = sync
+
+
+class SystemLogPoller:
+    """Follows the System Log's polling query and hands each new event to the queue."""
+
+    def __init__(self, queue, args):
+        self.queue = queue
+        self.args = dict(args or {})
+        self.filter = self.args.get('filter') or None
+        self.since = parse_since(self.args.get('since') or 'now')
+        self.interval = _number(self.args, 'interval', 15.0)
+        self.page_size = _number(self.args, 'page_size', 100, int)
+        self.max_api_share = _number(self.args, 'max_api_share', 0.5)
+        self.timeout = _number(self.args, 'timeout', 30.0)
+        self.max_retries = _number(self.args, 'max_retries', 4, int)
+        self.validate_certs = _boolean(self.args.get('validate_certs'), True)
+        if self.interval <= 0:
+            raise ValueError('interval must be a positive number of seconds, got %s' % self.interval)
+        if not 1 <= self.page_size <= 1000:
+            raise ValueError('page_size must be between 1 and 1000, got %s' % self.page_size)
+        if not 0 < self.max_api_share <= 1:
+            raise ValueError('max_api_share must be greater than 0 and at most 1, got %s' % self.max_api_share)
+        self._stop = threading.Event()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
+        self._private_key_jwt = None
+        self.client = self._connect()
+        self.cursor = Cursor(self.args.get('cursor_file'), self.client.base_url, self.filter)
+        self.published = 0
+
+    # -- connection ------------------------------------------------------------
+
+    def _connect(self):
+        settings = dict((name, self.args.get(name)) for name in CONNECTION_ARGS)
+        connection = resolve(settings, default_scopes=['okta.logs.read'])
+        if connection.authorization_mode == PRIVATE_KEY:
+            try:
+                key = load_private_key(connection.private_key)
+            except ValueError as exc:
+                raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
+            self._private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
+                                         key_id=connection.key_id)
+        validate_org_url(connection.org_url)
+        if not self.validate_certs:
+            LOGGER.warning('validate_certs is false: the TLS certificate of %s is not checked.', connection.org_url)
+        self._connection = connection
+        return self._new_client()
+
+    def _new_client(self):
+        connection = self._connection
+        return OktaClient(connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
+                          private_key_jwt=self._private_key_jwt, validate_certs=self.validate_certs,
+                          ca_path=self.args.get('ca_path'), timeout=self.timeout, max_retries=self.max_retries,
+                          max_api_share=self.max_api_share, sleep=self._sleep)
+
+    def _sleep(self, seconds):
+        """The client's waits (retries, rate limits) end at once when the poller stops."""
+        if self._stop.wait(seconds):
+            raise _Stopped()
+
+    # -- the query ---------------------------------------------------------------
+
+    def _query_url(self, since):
+        params = [('since', since), ('sortOrder', 'ASCENDING'), ('limit', self.page_size)]
+        if self.filter:
+            params.append(('filter', self.filter))
+        return '%s%s?%s' % (self.client.base_url, LOGS, urlencode(params))
+
+    def _start(self):
+        """The first URL to ask, and whether it came from the cursor file."""
+        resume = self.cursor.load()
+        if resume == 'position':
+            LOGGER.info('Resuming the System Log at the position saved in %s (last event %s, %s).',
+                        self.cursor.path, self.cursor.last_uuid, self.cursor.last_published)
+            return self.cursor.position, True
+        if resume == 'published':
+            LOGGER.info('The filter changed since %s was written: reading again from the last event delivered '
+                        '(%s), skipping events already delivered.', self.cursor.path, self.cursor.last_published)
+            return self._query_url(self.cursor.last_published), False
+        LOGGER.info('Polling the System Log of %s since %s%s.', self.client.base_url, self.since,
+                    ' with filter %s' % self.filter if self.filter else '')
+        return self._query_url(self.since), False
+
+    def _get(self, url):
+        return self.client.request('GET', url, bucket=BUCKET)
+
+    async def run(self):
+        loop = asyncio.get_running_loop()
+        url, from_file = self._start()
+        self.cursor.position = url
+        failures = 0
+        renewed = False
+        while True:
+            try:
+                response, page = await loop.run_in_executor(self._executor, self._get, url)
+            except OktaApiError as exc:
+                if exc.status == 401 and self._private_key_jwt and not renewed:
+                    LOGGER.info('Okta refused the access token; getting a new one.')
+                    self.client = self._new_client()
+                    renewed = True
+                    continue
+                if exc.status == 400 and from_file:
+                    since = self.cursor.last_published or self.since
+                    LOGGER.warning('Okta refused the saved position (%s); reading again from %s, skipping events '
+                                   'already delivered.', exc, since)
+                    url, from_file = self._query_url(since), False
+                    continue
+                if exc.status in FATAL_STATUSES:
+                    raise
+                failures += 1
+                delay = min(MAX_ERROR_DELAY_SECONDS, max(self.interval, 1.0) * 2 ** min(failures - 1, 8))
+                LOGGER.warning('Reading the System Log failed (%s); trying again in %.0f s.', exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            renewed = False
+            from_file = False
+            if not isinstance(page, list):
+                raise OktaApiError('Okta answered GET %s with something that is not a list of events.' % LOGS,
+                                   status=response.status_code, method='GET', path=LOGS)
+            await self._hand_over(page)
+            url = (response.links.get('next') or {}).get('url') or url
+            self.cursor.position = url
+            self.cursor.save(sync=True)
+            pause = self._pause(response.headers, bool(page))
+            if pause:
+                await asyncio.sleep(pause)
+
+    async def _hand_over(self, page):
+        for event in page:
+            if not isinstance(event, dict):
+                continue
+            uuid = event.get('uuid')
+            if uuid and self.cursor.seen(uuid):
+                LOGGER.debug('Skipping event %s: already delivered.', uuid)
+                continue
+            # ansible-rulebook's source queue holds one event: put() returns once the rule engine has taken the
+            # previous one. The file is written after each event, so a stop at any moment repeats nothing.
+            await self.queue.put(event)
+            self.cursor.record(event)
+            self.cursor.save()
+            self.published += 1
+            LOGGER.debug('Event %s %s put on the queue.', uuid, event.get('eventType'))
+
+    def _pause(self, headers, had_events):
+        """Seconds before the next call: none after a page with events, ``interval`` after an empty one,
+        and longer when little of our share of the rate limit is left, spreading it until the reset."""
+        pause = 0.0 if had_events else self.interval
+        limit = _int_header(headers, 'X-Rate-Limit-Limit')
+        remaining = _int_header(headers, 'X-Rate-Limit-Remaining')
+        if limit and remaining is not None:
+            usable = remaining - int(limit * (1.0 - self.max_api_share))
+            if usable <= max(1, limit * self.max_api_share * LOW_BUDGET_SHARE):
+                reset_in = self.client.rate_limiter.seconds_until_reset(headers) or 0.0
+                spread = reset_in / max(usable, 1)
+                if spread > pause:
+                    LOGGER.info('%d of %d System Log calls left until the reset in %.0f s; next call in %.1f s.',
+                                max(remaining, 0), limit, reset_in, spread)
+                    pause = spread
+        return min(pause, MAX_PAUSE_SECONDS)
+
+    def close(self):
+        self._stop.set()
+        try:
+            self.cursor.save(sync=True)
+        finally:
+            self._executor.shutdown(wait=False)
+
+
+async def main(queue, args):
+    """ansible-rulebook's entry point: poll until cancelled."""
+    poller = SystemLogPoller(queue, args)
+    try:
+        await poller.run()
+    finally:
+        poller.close()
+        LOGGER.info('System Log poller stopped after %d events.', poller.published)
+
+
+if __name__ == '__main__':
+    # Run by hand: OKTA_ORG_URL=... OKTA_API_TOKEN=... python okta_system_log.py [filter]; prints each event.
+
+    class MockQueue:
+        async def put(self, event):
+            print(json.dumps(event))
+            sys.stdout.flush()
+
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(main(MockQueue(), {'filter': sys.argv[1] if len(sys.argv) > 1 else None, 'since': '15m',
+                                   'interval': 5}))
