@@ -22,6 +22,7 @@ import random
 import re
 import socket
 import ssl
+import sys
 import threading
 import time
 import uuid
@@ -252,7 +253,7 @@ class Simulator:
             self.spec_checker = SpecChecker(self.base_url)
 
     def _listen(self, host, port):
-        httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        httpd = QuietThreadingHTTPServer((host, port), _handler_for(self))
         httpd.daemon_threads = True
         if self._tls[0]:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -314,6 +315,14 @@ class Simulator:
         with self.stats_lock:
             self.request_log.append(entry)
             del self.request_log[:-1000]
+
+
+class QuietThreadingHTTPServer(ThreadingHTTPServer):
+    """Clients that give up (timeouts, dropped connections) are part of the tests, not errors to print."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
+            super(QuietThreadingHTTPServer, self).handle_error(request, client_address)
 
 
 def _handler_for(sim):
