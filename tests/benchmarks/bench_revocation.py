@@ -383,7 +383,6 @@ def run_timings(bench, args, methods):
                 overflows_before = listen_overflows()
                 if kind == 'sdk':
                     elapsed, returncode, log_path, detail = bench.sdk(sim, label, concurrency)
-                    notes[label].append((detail.get('import_seconds', float('nan')), detail['calls_seconds']))
                 else:
                     elapsed, returncode, log_path = bench.playbook(sim, kind, label, concurrency)
                 overflows_after = listen_overflows()
@@ -391,11 +390,17 @@ def run_timings(bench, args, methods):
             if overflows_before is not None and overflows_after is not None:
                 text += ' listenOverflows=%d' % (overflows_after - overflows_before)
             status = 'ok' if ok and returncode == 0 else 'INVALID (rc=%d)' % returncode
-            extra = ' (import okta.client %.2f s, calls %.2f s)' % notes[label][-1] if detail else ''
+            if detail:
+                split = (detail.get('import_seconds', float('nan')), detail['calls_seconds'])
+                extra = ' (import okta.client %.2f s, calls %.2f s)' % split
+            else:
+                extra = ''
             print('  run %d/%d  %-32s %7.2f s  %s  %s%s' % (repeat, args.repeats, label, elapsed, text, status, extra))
             sys.stdout.flush()
             if status == 'ok':
                 times[label].append(elapsed)
+                if detail:
+                    notes[label].append(split)
             else:
                 invalid.append(label)
                 with open(log_path) as handle:

@@ -320,6 +320,8 @@ class Simulator:
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
     """Clients that give up (timeouts, dropped connections) are part of the tests, not errors to print."""
 
+    request_queue_size = 128  # the default 5 drops connections when many workers connect at once
+
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
             super(QuietThreadingHTTPServer, self).handle_error(request, client_address)
