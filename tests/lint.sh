@@ -10,6 +10,7 @@ check() {
     "$@" || { echo "lint check failed: $*"; status=1; }
 }
 check ansible-lint ansible-lint --offline --nocolor playbooks/
+check ansible-lint-rulebooks ansible-lint --offline --nocolor extensions/eda/rulebooks/
 check antsibull-docs antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
 check antsibull-changelog antsibull-changelog lint
 exit $status

@@ -16,7 +16,7 @@ description:
   - An HTTP server for Okta Event Hooks. Okta pushes System Log events to it within seconds of
     their happening, at no cost to the org's API rate limits.
   - Answers Okta's one-time verification request - a C(GET) with the header C(X-Okta-Verification-Challenge) -
-    with C({"verification": <the header's value>}).
+    with a JSON object whose C(verification) is the value of that header.
   - Accepts event deliveries - C(POST)s whose JSON body has C(data.events) - only with the shared secret in
     the C(Authorization) header (compared in constant time); anything else gets C(401) and nothing is queued.
     Each event of C(data.events) is put on the queue as Okta sent it (Okta's LogEvent, the same shape that

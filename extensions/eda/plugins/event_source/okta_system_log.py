@@ -366,6 +366,7 @@ class SystemLogPoller:
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
         self._private_key_jwt = None
+        self._connection = None
         self.client = self._connect()
         self.cursor = Cursor(self.args.get('cursor_file'), self.client.base_url, self.filter)
         self.published = 0

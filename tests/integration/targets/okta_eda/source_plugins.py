@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import runpy
+import selectors
 import signal
 import socket
 import ssl
@@ -29,9 +30,10 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.error
 import urllib.request
 import uuid
+
+import yaml
 
 ORG_URL = os.environ['OKTA_ORG_URL']
 API_TOKEN = os.environ['OKTA_API_TOKEN']
@@ -134,6 +136,24 @@ async def started(plugin, queue, args):
     return task
 
 
+@test
+async def plugins_document_their_options(root, plugins):
+    documented = {
+        'okta_system_log': ['access_token', 'api_token', 'ca_path', 'client_id', 'cursor_file', 'filter', 'interval',
+                            'key_id', 'max_api_share', 'max_retries', 'org_url', 'page_size', 'private_key', 'scopes',
+                            'since', 'timeout', 'validate_certs'],
+        'okta_event_hook': ['authorization', 'certfile', 'host', 'keyfile', 'max_body_size', 'password', 'port',
+                            'server'],
+    }
+    for name, options in documented.items():
+        doc = yaml.safe_load(plugins[name]['DOCUMENTATION'])
+        assert doc['short_description'] and doc['description'], name
+        assert sorted(doc['options']) == options, (name, sorted(doc['options']))
+        assert all(o.get('description') for o in doc['options'].values()), name
+        example = yaml.safe_load(plugins[name]['EXAMPLES'])
+        assert 'identity.okta.' + name in example[0]['sources'][0], example
+
+
 # -- okta_system_log --------------------------------------------------------------------
 
 @test
@@ -198,6 +218,17 @@ async def poller_restarted_neither_loses_nor_repeats(root, plugins):
         await stop(task)
 
 
+def read_line(process, timeout):
+    """One line of the child's output, failing after ``timeout`` seconds."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError('no output from the poller process within %s s' % timeout)
+    line = process.stdout.readline()
+    assert line, 'the poller process ended (%s)' % process.poll()
+    return line
+
+
 @test
 async def poller_killed_mid_page_neither_loses_nor_repeats(root, plugins):
     """SIGKILL while a page is being handed over: the file written after each event is what saves it."""
@@ -209,15 +240,17 @@ async def poller_killed_mid_page_neither_loses_nor_repeats(root, plugins):
     args = poller_args(cursor_file=cursor_file, page_size=5, since=events[0]['published'],
                        filter='eventType eq "%s" and actor.alternateId eq "user5@example.com"' % SUSPICIOUS)
 
+    del args['api_token']  # from OKTA_API_TOKEN, not on a command line
+
     def child():
         return subprocess.Popen([sys.executable, os.path.abspath(__file__), '--child', plugin_path, json.dumps(args)],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
 
     delivered = []
     process = child()
     try:
         for dummy in range(3):
-            delivered.append(json.loads(process.stdout.readline())['uuid'])
+            delivered.append(json.loads(read_line(process, 20))['uuid'])
         # Kill once the third event is on disk, while the child hands over the fourth (mid-page: 5 a page).
         deadline = time.monotonic() + 10
         while delivered[-1] not in (json.load(open(cursor_file)).get('seen') if os.path.exists(cursor_file) else []):
@@ -231,9 +264,10 @@ async def poller_killed_mid_page_neither_loses_nor_repeats(root, plugins):
     process = child()
     try:
         while len(delivered) < 10:
-            line = process.stdout.readline()
-            assert line, 'the restarted poller ended'
-            delivered.append(json.loads(line)['uuid'])
+            try:
+                delivered.append(json.loads(read_line(process, 20))['uuid'])
+            except AssertionError:
+                raise AssertionError('after the restart, %d of 10 events: %s' % (len(delivered), delivered))
         time.sleep(1.5)
         process.send_signal(signal.SIGKILL)
         rest = process.stdout.read()
@@ -311,12 +345,12 @@ async def poller_with_private_key_jwt(root, plugins):
 @test
 async def poller_refused_token_stops_it_without_showing_it(root, plugins):
     queue = asyncio.Queue()
+    message = None
     try:
         await asyncio.wait_for(plugins['okta_system_log']['main'](queue, poller_args(api_token=WRONG_TOKEN)), 30)
     except Exception as exc:  # pylint: disable=broad-except
         message = str(exc)
-    else:
-        raise AssertionError('a refused token did not stop the poller')
+    assert message is not None, 'a refused token did not stop the poller'
     assert 'HTTP 401' in message, message
     assert WRONG_TOKEN not in message and API_TOKEN not in message
 
