@@ -107,7 +107,8 @@ def _parse_http_date(value):
         return None
 
 
-def _int_header(headers, name):
+def int_header(headers, name):
+    """An integer response header, or None when absent or not a number."""
     try:
         return int(headers.get(name))
     except (TypeError, ValueError):
@@ -154,9 +155,9 @@ class RateLimiter:
             self._sleep(min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
 
     def update(self, bucket, headers):
-        limit = _int_header(headers, 'X-Rate-Limit-Limit')
-        remaining = _int_header(headers, 'X-Rate-Limit-Remaining')
-        reset = _int_header(headers, 'X-Rate-Limit-Reset')
+        limit = int_header(headers, 'X-Rate-Limit-Limit')
+        remaining = int_header(headers, 'X-Rate-Limit-Remaining')
+        reset = int_header(headers, 'X-Rate-Limit-Reset')
         if limit is None or remaining is None or reset is None:
             return
         server_date = _parse_http_date(headers.get('Date'))
@@ -171,7 +172,7 @@ class RateLimiter:
 
     def seconds_until_reset(self, headers):
         """Seconds to wait after a 429, from its reset and Date headers."""
-        reset = _int_header(headers, 'X-Rate-Limit-Reset')
+        reset = int_header(headers, 'X-Rate-Limit-Reset')
         server_now = _parse_http_date(headers.get('Date')) or self._clock()
         if reset is None:
             return None

@@ -21,14 +21,13 @@ description:
 author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
+  - identity.okta.attributes
   - identity.okta.connection
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   since:

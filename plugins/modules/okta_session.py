@@ -19,17 +19,16 @@ description:
 author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
+  - identity.okta.attributes
   - identity.okta.connection
   - identity.okta.bulk
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - Refresh and revoke read each session first and report what would change.
       - Creation cannot be checked without spending the single-use session token, so it only reports that it would create.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 options:
   state:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A self-signed certificate for 127.0.0.1, for TLS tests of the simulator."""
+"""Test keys: a self-signed certificate for 127.0.0.1 (TLS tests) and RSA key pairs (OAuth service apps)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -44,3 +44,22 @@ def write_self_signed(directory):
         handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
     return cert_path, key_path
+
+
+def write_rsa_key_pair(directory):
+    """Write private.pem and public.pem (RSA 2048) for an OAuth service app into ``directory``."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with open(os.path.join(directory, 'private.pem'), 'wb') as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    with open(os.path.join(directory, 'public.pem'), 'wb') as handle:
+        handle.write(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+if __name__ == '__main__':
+    # python tls.py DIR: a self-signed certificate and an RSA key pair for the integration tests
+    import sys
+    write_self_signed(sys.argv[1])
+    write_rsa_key_pair(sys.argv[1])

@@ -175,7 +175,7 @@ def _collections_root():
 
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, OktaClient, OktaConfigError, validate_org_url)
+        OktaApiError, OktaClient, OktaConfigError, int_header, validate_org_url)
     from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
     from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 except ImportError:
@@ -183,7 +183,7 @@ except ImportError:
     # this file belongs to importable, so that there is one Okta client for modules and event sources.
     sys.path.insert(0, _collections_root())
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, OktaClient, OktaConfigError, validate_org_url)
+        OktaApiError, OktaClient, OktaConfigError, int_header, validate_org_url)
     from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
     from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 
@@ -254,13 +254,6 @@ def _boolean(value, default=True):
     if text in ('0', 'false', 'no', 'off'):
         return False
     raise ValueError('validate_certs must be true or false, got %r' % value)
-
-
-def _int_header(headers, name):
-    try:
-        return int(headers.get(name))
-    except (TypeError, ValueError):
-        return None
 
 
 class Cursor:
@@ -489,8 +482,8 @@ class SystemLogPoller:
         """Seconds before the next call: none after a page with events, ``interval`` after an empty one,
         and longer when little of our share of the rate limit is left, spreading it until the reset."""
         pause = 0.0 if had_events else self.interval
-        limit = _int_header(headers, 'X-Rate-Limit-Limit')
-        remaining = _int_header(headers, 'X-Rate-Limit-Remaining')
+        limit = int_header(headers, 'X-Rate-Limit-Limit')
+        remaining = int_header(headers, 'X-Rate-Limit-Remaining')
         if limit and remaining is not None:
             usable = remaining - int(limit * (1.0 - self.max_api_share))
             if usable <= max(1, limit * self.max_api_share * LOW_BUDGET_SHARE):

@@ -4,21 +4,7 @@
 set -eu
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
 KEYS=$(mktemp -d)
-python - "$KEYS" "$COLLECTION_ROOT/tests" <<'PY'
-import os, sys
-sys.path.insert(0, sys.argv[2])
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from okta_simulator.tls import write_self_signed
-key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-with open(os.path.join(sys.argv[1], 'private.pem'), 'wb') as handle:
-    handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                   serialization.NoEncryption()))
-with open(os.path.join(sys.argv[1], 'public.pem'), 'wb') as handle:
-    handle.write(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo))
-write_self_signed(sys.argv[1])
-PY
+python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS"   # cert.pem, key.pem, private.pem, public.pem
 source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 2 --oauth-client "0oaScanApp=$KEYS/public.pem"
 # A second simulator speaks https with a self-signed certificate.
 tls_info=$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --api-token tls-sim-token-5c1a \
