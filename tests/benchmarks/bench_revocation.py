@@ -3,24 +3,39 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""How long it takes to revoke the sessions of N users, four ways, against the Okta simulator.
+"""Revoke 1,000 sessions and clear 1,000 users, four ways each, against the Okta simulator.
 
-Methods, each measured as the wall time of one command, side by side in one run:
+Two workloads, each with N items (default 1,000) and 20 ms of simulator latency per API call:
 
-  bulk      one ansible-playbook task identity.okta.okta_user_sessions with all N user IDs
-            (concurrency 8, plus 1 and 16 for comparison)
-  loop      the same module in an Ansible ``loop:``, one user per iteration
-  uri loop  ansible.builtin.uri DELETE /api/v1/users/{id}/sessions in a ``loop:``
-  okta SDK  a Python process using the okta SDK (asyncio, a semaphore of the same concurrency)
+  sessions  revoke N sessions: DELETE /api/v1/sessions/{id}
+  users     clear the sessions of N users: DELETE /api/v1/users/{id}/sessions
+
+and for each, side by side in one run:
+
+  (a) bulk      one ansible-playbook task with all N IDs: identity.okta.okta_session (state: absent,
+                session_ids) or identity.okta.okta_user_sessions (users); concurrency 8, plus 1 and 16
+  (b) loop      the same module in an Ansible ``loop:``, one ID per iteration
+  (c) uri loop  ansible.builtin.uri DELETE in a ``loop:`` (what users write today)
+  (d) okta SDK  a Python process using Okta's SDK (okta on PyPI; asyncio, a semaphore of the same concurrency)
+
+plus a one-task ansible.builtin.ping playbook, to measure what starting ansible-playbook costs.
+
+For every method the script prints the wall time (median, min-max), API calls per second (the
+calls the simulator counted during the run, lookups included, divided by the wall time), the peak
+RSS of the largest single process of the run (ansible-playbook, its workers and the module
+processes, or the SDK's python; os.wait4 gives the maximum over the process and every descendant
+it reaped), and the ratios to the bulk task and to the bound N x latency / concurrency. It then
+checks the issue's targets for (a): within 1.25x of the bound, and at least 50x faster than (c);
+both with the raw wall time and with the ping playbook's start-up subtracted.
 
 Every run gets a freshly started simulator (N users, one session each), and afterwards the
-simulator's own counters must show N revocations, no sessions left and N revocation calls,
-so that no method can look faster by doing less. Runs that fail the check are reported and
-left out of the medians, and the script exits non-zero.
+simulator's own counters (GET /_simulator/state?summary=1) must show N revocations, no session
+left and exactly N revocation calls, so that no method can look faster by doing less. Runs that
+fail the check are reported and left out of the medians, and the script exits non-zero.
 
-Then the peak RSS of the module process itself (run directly, without Ansible) is measured
-for 1,000 and 10,000 users, with a tracemalloc breakdown of where the memory goes, and one
-bulk run against a tight rate limit shows how max_api_share sets the pace.
+Then the peak RSS of the okta_user_sessions module process itself (run directly, without Ansible)
+is measured for 1,000 and 10,000 users, with a tracemalloc breakdown of where the memory goes, and
+one bulk run against a tight rate limit shows how max_api_share sets the pace.
 
 The script prints figures; it asserts nothing about time. See README.md beside it.
 """
@@ -47,12 +62,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SIMULATOR = os.path.join(ROOT, 'tests', 'okta_simulator')
 MODULE_FILE = os.path.join(ROOT, 'plugins', 'modules', 'okta_user_sessions.py')
 DEFAULT_SDK_VENV = '/tmp/bench-venv'
-REVOKE_BUCKET = 'DELETE /api/v1/users/{id}/sessions'
 
 # okta 3.4.6 merges the dict given to Client() under "client", but its validator reads the
 # https check switch from the top-level "testing" section; only this environment variable
 # (ConfigSetter._apply_env_config) reaches it. Needed because the simulator speaks http.
 SDK_HTTP_SWITCH = 'OKTA_TESTING_TESTINGDISABLEHTTPSCHECK'
+
+WORKLOADS = {
+    'sessions': {'title': 'revoke %d sessions', 'noun': 'session', 'ids': 'session_ids',
+                 'module': 'identity.okta.okta_session', 'bucket': 'DELETE /api/v1/sessions/{id}',
+                 'sdk_call': 'revoke_session'},
+    'users': {'title': 'clear %d users', 'noun': 'user', 'ids': 'user_ids',
+              'module': 'identity.okta.okta_user_sessions', 'bucket': 'DELETE /api/v1/users/{id}/sessions',
+              'sdk_call': 'revoke_user_sessions'},
+}
+WORKLOAD_ORDER = ('sessions', 'users')
 
 ANSIBLE_CFG = """[defaults]
 retry_files_enabled = False
@@ -64,75 +88,71 @@ PLAYBOOK_HEAD = """- name: {name}
   hosts: localhost
   gather_facts: false
   vars_files:
-    - users.json
+    - ids.json
   tasks:
+"""
+
+URI_TASK = """      ansible.builtin.uri:
+        url: "{{{{ lookup('ansible.builtin.env', 'OKTA_ORG_URL') }}}}{path}"
+        method: DELETE
+        headers:
+          Authorization: "SSWS {{{{ lookup('ansible.builtin.env', 'OKTA_API_TOKEN') }}}}"
+          Accept: application/json
+        status_code: 204
+      loop: "{{{{ {ids} }}}}"
+      no_log: true
 """
 
 PLAYBOOKS = {
     'ping': """    - name: One trivial module task, to show what starting ansible-playbook and one module costs
       ansible.builtin.ping:
 """,
-    'bulk': """    - name: Revoke the sessions of every user in one task
+    'sessions-bulk': """    - name: Revoke every session in one task
+      identity.okta.okta_session:
+        state: absent
+        session_ids: "{{ session_ids }}"
+        concurrency: "{{ concurrency | int }}"
+""",
+    'sessions-loop': """    - name: Revoke one session per loop iteration
+      identity.okta.okta_session:
+        state: absent
+        session_id: "{{ item }}"
+      loop: "{{ session_ids }}"
+""",
+    'sessions-uri': "    - name: DELETE /api/v1/sessions/{id}, one session per loop iteration\n"
+                    + URI_TASK.format(path='/api/v1/sessions/{{ item }}', ids='session_ids'),
+    'users-bulk': """    - name: Revoke the sessions of every user in one task
       identity.okta.okta_user_sessions:
         users: "{{ user_ids }}"
         concurrency: "{{ concurrency | int }}"
 """,
-    'loop': """    - name: Revoke the sessions of one user per loop iteration
+    'users-loop': """    - name: Revoke the sessions of one user per loop iteration
       identity.okta.okta_user_sessions:
         users: ["{{ item }}"]
       loop: "{{ user_ids }}"
 """,
-    'uri': """    - name: DELETE /api/v1/users/{id}/sessions, one user per loop iteration
-      ansible.builtin.uri:
-        url: "{{ lookup('ansible.builtin.env', 'OKTA_ORG_URL') }}/api/v1/users/{{ item }}/sessions?oauthTokens=false&forgetDevices=true"
-        method: DELETE
-        headers:
-          Authorization: "SSWS {{ lookup('ansible.builtin.env', 'OKTA_API_TOKEN') }}"
-          Accept: application/json
-        status_code: 204
-      loop: "{{ user_ids }}"
-      no_log: true
-""",
+    'users-uri': "    - name: DELETE /api/v1/users/{id}/sessions, one user per loop iteration\n"
+                 + URI_TASK.format(path='/api/v1/users/{{ item }}/sessions?oauthTokens=false&forgetDevices=true',
+                                   ids='user_ids'),
 }
 
 
 # -- the simulator --------------------------------------------------------------------------
 
-# Run the simulator's own command line in a process whose listen backlog is raised first:
-# ThreadingHTTPServer listens with socketserver's default backlog of 5, so 8 clients connecting at
-# once now and then overflow it; Linux then drops a SYN and the client retries it after 1 s.
-SIMULATOR_WRAPPER = """
-import sys, http.server
-http.server.ThreadingHTTPServer.request_queue_size = int(sys.argv[1])
-sys.path.insert(0, sys.argv[2])
-from okta_simulator.cli import main
-sys.exit(main(sys.argv[3:]))
-"""
-
-
 class Simulator:
-    """A fresh Okta simulator in the background, stopped by ``stop()`` (or ``with``)."""
+    """A fresh Okta simulator in the background (its own command line), stopped by ``stop()`` (or ``with``)."""
 
-    def __init__(self, users, latency_ms, rate_limit, extra_args=(), backlog=128):
-        self.process = None
-        sim_args = ['--users', str(users), '--sessions-per-user', '1', '--latency-ms', str(latency_ms),
-                    '--rate-limit', str(rate_limit)] + list(extra_args)
-        if not backlog:  # exactly as documented: python tests/okta_simulator --background ...
-            output = subprocess.run([sys.executable, SIMULATOR, '--background'] + sim_args, check=True,
-                                    stdout=subprocess.PIPE, universal_newlines=True).stdout
-            info = dict(line.split('=', 1) for line in output.splitlines() if '=' in line)
-            self.url, self.token, self.pid = info['OKTA_ORG_URL'], info['OKTA_API_TOKEN'], int(info['OKTA_SIMULATOR_PID'])
-            return
+    def __init__(self, users, latency_ms, rate_limit, extra_args=()):
         handle, ready = tempfile.mkstemp(prefix='okta-sim-', suffix='.json')  # empty until the simulator is ready
         os.close(handle)
+        argv = [sys.executable, SIMULATOR, '--users', str(users), '--sessions-per-user', '1',
+                '--latency-ms', str(latency_ms), '--rate-limit', str(rate_limit), '--ready-file', ready] + list(extra_args)
         with open(os.devnull, 'wb') as devnull:
-            process = subprocess.Popen([sys.executable, '-c', SIMULATOR_WRAPPER, str(backlog), os.path.dirname(SIMULATOR)]
-                                       + sim_args + ['--ready-file', ready],
-                                       stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL, start_new_session=True)
-        self.pid, self.process = process.pid, process
+            self.process = subprocess.Popen(argv, stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL,
+                                            start_new_session=True)
         deadline = time.time() + 60
         while not os.path.getsize(ready):
-            if process.poll() is not None or time.time() > deadline:
+            if self.process.poll() is not None or time.time() > deadline:
                 self.stop()
                 os.remove(ready)
                 raise RuntimeError('the Okta simulator did not start')
@@ -142,20 +162,20 @@ class Simulator:
         os.remove(ready)
         self.url, self.token = info['orgUrl'], info['apiToken']
 
-    def state(self):
-        with urllib.request.urlopen(self.url + '/_simulator/state?summary=1', timeout=60) as response:
+    def state(self, summary=True):
+        with urllib.request.urlopen(self.url + '/_simulator/state?summary=%d' % summary, timeout=60) as response:
             return json.load(response)
 
-    def user_ids(self):
-        return [user['id'] for user in self.state()['users']]
+    def ids(self):
+        """{'user_ids': [...], 'session_ids': [...]}, in the simulator's order."""
+        state = self.state(summary=False)
+        return {'user_ids': [user['id'] for user in state['users']],
+                'session_ids': [session['id'] for session in state['sessions']]}
 
     def stop(self):
-        try:
-            os.kill(self.pid, 15)
-        except OSError:
-            pass
-        if self.process is not None:
-            self.process.wait()
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
 
     def __enter__(self):
         return self
@@ -174,21 +194,51 @@ def listen_overflows():
         return None
 
 
-def verify(sim, expected, strict=True):
-    """Check through the simulator that ``expected`` users were revoked; return (ok, text).
+def verify(state, workload, expected, strict=True):
+    """Check the simulator's counters after a run of ``workload``; return (ok, text).
 
-    Strict: exactly ``expected`` revocations and calls (no retries) and no session left.
-    Otherwise the calls may include retries after a 429.
+    Strict: exactly ``expected`` revocations and revocation calls (no retries, no 429) and no
+    session left. Otherwise the calls may include retries after a 429.
     """
-    state = sim.state()
-    calls = state['requestCounts'].get(REVOKE_BUCKET, 0)
-    ok = state['revocationCount'] == expected and state['sessionCount'] == 0 and (calls == expected or not strict)
-    text = 'revocationCount=%d/%d sessionsLeft=%d calls=%d 429s=%d' % (
+    calls = state['requestCounts'].get(WORKLOADS[workload]['bucket'], 0)
+    ok = state['revocationCount'] == expected and state['sessionCount'] == 0
+    if strict:
+        ok = ok and calls == expected and not state['rateLimited']
+    text = 'revocationCount=%d/%d sessionsLeft=%d revokeCalls=%d 429s=%d' % (
         state['revocationCount'], expected, state['sessionCount'], calls, state['rateLimited'])
+    others = sorted((k, v) for k, v in state['requestCounts'].items() if k != WORKLOADS[workload]['bucket'])
+    if others:
+        text += ' other calls: %s' % ', '.join('%s=%d' % pair for pair in others)
     return ok, text
 
 
+def latency_bound(count, latency_ms, concurrency):
+    """N x latency / concurrency, in seconds: no client can be faster with that many calls in flight."""
+    return count * latency_ms / 1000.0 / concurrency
+
+
+def limit_bound(count, limit, window):
+    """N / rate limit, in seconds, for a limit of ``limit`` calls per ``window`` seconds."""
+    return count * float(window) / limit
+
+
 # -- the methods -------------------------------------------------------------------------------
+
+def peak_rss_of(argv, env, cwd, stdout_path):
+    """Run ``argv``; return (peak RSS in KiB, returncode, seconds).
+
+    The rusage from os.wait4 covers the child and every descendant it waited for, and for
+    ru_maxrss that is the maximum over those processes (the largest single process, not a sum);
+    in KiB on Linux. Same as ru_maxrss of RUSAGE_CHILDREN in a fresh wrapper process.
+    """
+    with open(stdout_path, 'w') as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        dummy, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss, process.returncode, elapsed
+
 
 class Bench:
     """What every method needs: the temp dir, the virtualenv, the environment."""
@@ -217,22 +267,19 @@ class Bench:
         return env
 
     def timed(self, argv, env, label):
-        """Run ``argv`` with output to a log file; return (seconds, returncode, log path)."""
+        """Run ``argv`` with output to a log file; return (seconds, returncode, log path, peak RSS KiB)."""
         self.log_count += 1
         log_path = os.path.join(self.workdir, '%03d-%s.log' % (self.log_count, re.sub('[^A-Za-z0-9]+', '-', label).strip('-')))
-        with open(log_path, 'w') as log:
-            start = time.perf_counter()
-            returncode = subprocess.call(argv, env=env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-            elapsed = time.perf_counter() - start
-        return elapsed, returncode, log_path
+        rss_kib, returncode, elapsed = peak_rss_of(argv, env, self.workdir, log_path)
+        return elapsed, returncode, log_path, rss_kib
 
-    def write_users(self, user_ids):
-        with open(os.path.join(self.workdir, 'users.json'), 'w') as handle:
-            json.dump({'user_ids': user_ids}, handle)
+    def write_ids(self, ids):
+        with open(os.path.join(self.workdir, 'ids.json'), 'w') as handle:
+            json.dump(ids, handle)
 
-    def playbook(self, sim, name, label, concurrency=None):
-        self.write_users(sim.user_ids())
+    def playbook(self, sim, name, label, concurrency=None, ids=None):
+        """ansible-playbook NAME.yml with the simulator's IDs in ids.json; returns what timed() does."""
+        self.write_ids(ids or sim.ids())
         argv = [self.ansible_playbook, '-i', 'localhost,', '-c', 'local',
                 '-e', 'ansible_python_interpreter=%s' % self.python,
                 os.path.join(self.workdir, name + '.yml')]
@@ -240,21 +287,22 @@ class Bench:
             argv[-1:-1] = ['-e', 'concurrency=%d' % concurrency]
         return self.timed(argv, self.env(sim), label)
 
-    def sdk(self, sim, label, concurrency):
+    def sdk(self, sim, workload, label, concurrency, ids):
+        """The SDK worker in the SDK's interpreter; returns what timed() does plus the worker's own figures."""
         ids_file = os.path.join(self.workdir, 'sdk-ids.json')
         with open(ids_file, 'w') as handle:
-            json.dump(sim.user_ids(), handle)
+            json.dump(ids[WORKLOADS[workload]['ids']], handle)
         result_file = os.path.join(self.workdir, 'sdk-result.json')
-        argv = [self.args.sdk_python, os.path.abspath(__file__), '--sdk-worker',
+        argv = [self.args.sdk_python, os.path.abspath(__file__), '--sdk-worker', '--sdk-workload', workload,
                 '--ids-file', ids_file, '--result-file', result_file, '--concurrency', str(concurrency)]
-        elapsed, returncode, log_path = self.timed(argv, self.env(sim, **{SDK_HTTP_SWITCH: 'true'}), label)
+        elapsed, returncode, log_path, rss_kib = self.timed(argv, self.env(sim, **{SDK_HTTP_SWITCH: 'true'}), label)
         try:
             with open(result_file) as handle:
                 detail = json.load(handle)
             os.remove(result_file)
         except (OSError, ValueError):
             detail = {'calls_seconds': float('nan'), 'errors': None, 'first_errors': ['the SDK process left no result']}
-        return elapsed, returncode, log_path, detail
+        return elapsed, returncode, log_path, rss_kib, detail
 
 
 def sdk_version(python):
@@ -267,17 +315,18 @@ def sdk_version(python):
 
 
 def sdk_worker(args):
-    """Runs in the SDK's interpreter: revoke every user's sessions with okta.client.Client.
+    """Runs in the SDK's interpreter: revoke every session (client.revoke_session) or clear every
+    user (client.revoke_user_sessions) with okta.client.Client.
 
     One Client (one aiohttp session, so connections are reused) and ``asyncio.gather`` over all
-    users with a semaphore of ``--concurrency``, like the module's bounded thread pool.
+    IDs with a semaphore of ``--concurrency``, like the module's bounded thread pool.
     """
     start = time.perf_counter()
     from okta.client import Client  # only in the benchmark virtualenv (requirements/benchmark.txt)
     import_seconds = time.perf_counter() - start
 
     with open(args.ids_file) as handle:
-        user_ids = json.load(handle)
+        ids = json.load(handle)
     token = os.environ['OKTA_API_TOKEN']
     # okta 3.4.6's generated operations put "Authorization: SSWS<token>" (no space: Configuration.auth_settings
     # concatenates authorization_mode and the token) over the executor's correct "SSWS <token>"; Okta's
@@ -290,17 +339,20 @@ def sdk_worker(args):
         async with Client({'orgUrl': os.environ['OKTA_ORG_URL'], 'token': token}) as client:
             semaphore = asyncio.Semaphore(args.concurrency)
 
-            async def revoke(user_id):
+            async def revoke(item):
                 async with semaphore:
-                    result = await client.revoke_user_sessions(user_id, oauth_tokens=False, forget_devices=True,
-                                                               _request_auth=request_auth)
+                    if args.sdk_workload == 'sessions':
+                        result = await client.revoke_session(item, _request_auth=request_auth)
+                    else:
+                        result = await client.revoke_user_sessions(item, oauth_tokens=False, forget_devices=True,
+                                                                   _request_auth=request_auth)
                 # (None, ApiResponse, None) on success; (response, error) when Okta answered an error.
                 error = result[-1]
                 if error is not None:
-                    errors.append('%s: %s' % (user_id, getattr(error, 'message', None) or error))
+                    errors.append('%s: %s' % (item, getattr(error, 'message', None) or error))
 
             start = time.perf_counter()
-            await asyncio.gather(*(revoke(user_id) for user_id in user_ids))
+            await asyncio.gather(*(revoke(item) for item in ids))
             return time.perf_counter() - start, errors
 
     calls_seconds, errors = asyncio.run(revoke_all())
@@ -357,101 +409,188 @@ def module_trace_worker(args):
 # -- the timing runs --------------------------------------------------------------------------
 
 def methods_to_run(args, sdk_ok):
-    methods = [('bulk c=%d' % args.concurrency, 'bulk', args.concurrency)]
-    for extra in args.extra_concurrency:
-        if extra != args.concurrency:
-            methods.append(('bulk c=%d' % extra, 'bulk', extra))
-    if not args.skip_loops:
-        methods.append(('loop (module, 1 user/iteration)', 'loop', 1))
-        methods.append(('uri loop (1 user/iteration)', 'uri', 1))
-    if sdk_ok:
-        methods.append(('okta SDK c=%d (asyncio)' % args.concurrency, 'sdk', args.concurrency))
-    methods.append(('ping playbook (reference)', 'ping', None))
+    """[(workload, label, kind, concurrency, runs)] in the order they run and print; the ping playbook last."""
+    methods = []
+    for workload in args.workloads:
+        noun = WORKLOADS[workload]['noun']
+        methods.append((workload, '(a) bulk c=%d' % args.concurrency, 'bulk', args.concurrency, args.repeats))
+        for extra in args.extra_concurrency:
+            if extra != args.concurrency:
+                methods.append((workload, '    bulk c=%d' % extra, 'bulk', extra, args.repeats))
+        if not args.skip_loops:
+            methods.append((workload, '(b) loop (module, 1 %s/iteration)' % noun, 'loop', 1, args.loop_repeats))
+            methods.append((workload, '(c) uri loop (1 %s/iteration)' % noun, 'uri', 1, args.loop_repeats))
+        if sdk_ok:
+            methods.append((workload, '(d) okta SDK c=%d (asyncio)' % args.concurrency, 'sdk', args.concurrency, args.repeats))
+    methods.append((None, 'ping playbook (start-up)', 'ping', None, args.repeats))
     return methods
 
 
+def run_one(bench, args, workload, label, kind, concurrency):
+    """One run of one method against a fresh simulator; return (record, ok)."""
+    detail = None
+    with Simulator(args.count, args.latency_ms, args.rate_limit, ['--rate-window-seconds', str(args.rate_window)]) as sim:
+        ids = sim.ids()
+        overflows_before = listen_overflows()
+        if kind == 'sdk':
+            elapsed, returncode, log_path, rss_kib, detail = bench.sdk(sim, workload, label, concurrency, ids)
+        elif kind == 'ping':
+            elapsed, returncode, log_path, rss_kib = bench.playbook(sim, 'ping', label, ids=ids)
+        else:
+            elapsed, returncode, log_path, rss_kib = bench.playbook(sim, '%s-%s' % (workload, kind), label, concurrency, ids)
+        overflows_after = listen_overflows()
+        state = sim.state()
+    calls = sum(state['requestCounts'].values())
+    if kind == 'ping':
+        ok, text = calls == 0, 'API calls=%d' % calls
+    else:
+        ok, text = verify(state, workload, args.count)
+    if overflows_before is not None and overflows_after is not None:
+        text += ' listenOverflows=%d' % (overflows_after - overflows_before)
+    ok = ok and returncode == 0
+    record = {'seconds': elapsed, 'calls': calls, 'rss': rss_kib}
+    extra = ''
+    if detail:
+        record['split'] = (detail.get('import_seconds', float('nan')), detail['calls_seconds'])
+        extra = ' (import okta.client %.2f s, calls %.2f s)' % record['split']
+    print('  %-8s %-38s %7.2f s %6d calls %6.1f MiB  %s  %s%s'
+          % (workload or '', label.strip(), elapsed, calls, rss_kib / 1024.0, text, 'ok' if ok else 'INVALID (rc=%d)' % returncode, extra))
+    if not ok:
+        with open(log_path) as handle:
+            print('    last lines of %s:\n      %s' % (log_path, '\n      '.join(handle.read().splitlines()[-8:])))
+        if detail:
+            print('    SDK errors: %s' % detail['first_errors'])
+    sys.stdout.flush()
+    return record, ok
+
+
 def run_timings(bench, args, methods):
-    """Every method once per repeat, interleaved, each against a fresh simulator."""
-    times = dict((label, []) for label, kind, conc in methods)
-    notes = dict((label, []) for label, kind, conc in methods)
+    """Every method once per round, interleaved, each against a fresh simulator; a method runs in
+    the first ``runs`` rounds only (the loops: --loop-repeats, the others: --repeats)."""
+    records = dict(((workload, label), []) for workload, label, kind, conc, runs in methods)
     invalid = []
-    for repeat in range(1, args.repeats + 1):
-        for label, kind, concurrency in methods:
-            users = 0 if kind == 'ping' else args.users
-            detail = None
-            with Simulator(users or 1, args.latency_ms, args.rate_limit, backlog=args.sim_backlog) as sim:
-                overflows_before = listen_overflows()
-                if kind == 'sdk':
-                    elapsed, returncode, log_path, detail = bench.sdk(sim, label, concurrency)
-                else:
-                    elapsed, returncode, log_path = bench.playbook(sim, kind, label, concurrency)
-                overflows_after = listen_overflows()
-                ok, text = (True, '') if kind == 'ping' else verify(sim, users)
-            if overflows_before is not None and overflows_after is not None:
-                text += ' listenOverflows=%d' % (overflows_after - overflows_before)
-            status = 'ok' if ok and returncode == 0 else 'INVALID (rc=%d)' % returncode
-            if detail:
-                split = (detail.get('import_seconds', float('nan')), detail['calls_seconds'])
-                extra = ' (import okta.client %.2f s, calls %.2f s)' % split
+    rounds = max(runs for workload, label, kind, conc, runs in methods)
+    for round_number in range(1, rounds + 1):
+        print('round %d/%d' % (round_number, rounds))
+        for workload, label, kind, concurrency, runs in methods:
+            if round_number > runs:
+                continue
+            record, ok = run_one(bench, args, workload, label, kind, concurrency)
+            if ok:
+                records[(workload, label)].append(record)
             else:
-                extra = ''
-            print('  run %d/%d  %-32s %7.2f s  %s  %s%s' % (repeat, args.repeats, label, elapsed, text, status, extra))
-            sys.stdout.flush()
-            if status == 'ok':
-                times[label].append(elapsed)
-                if detail:
-                    notes[label].append(split)
-            else:
-                invalid.append(label)
-                with open(log_path) as handle:
-                    print('    last lines of %s:\n      %s' % (log_path, '\n      '.join(handle.read().splitlines()[-8:])))
-                if detail:
-                    print('    SDK errors: %s' % detail['first_errors'])
-    return times, notes, invalid
+                invalid.append((workload, label))
+    return records, invalid
 
 
-def print_table(methods, times, notes, users):
-    baseline = statistics.median(times[methods[0][0]]) if times[methods[0][0]] else None
+def median_of(records, key='seconds'):
+    return statistics.median(record[key] for record in records) if records else None
+
+
+def print_table(args, methods, records):
+    """The table: one section per workload, then the ping playbook."""
+    header = '%-38s %4s %8s %13s %6s %8s %8s %7s %7s %7s' % (
+        'method', 'runs', 'median s', 'min-max s', 'calls', 'calls/s', 'peak RSS', 'x bulk', 'bound s', 'x bound')
     print()
-    print('%-34s %5s %9s %17s %9s %9s' % ('method', 'runs', 'median s', 'min-max s', 'users/s', 'x bulk'))
-    print('-' * 88)
-    for label, kind, concurrency in methods:
-        runs = times[label]
-        if not runs:
-            print('%-34s %5d %9s' % (label, 0, 'n/a'))
+    print(header)
+    print(('%-38s %4s %8s %13s %6s %8s %8s' % ('', '', '', '', '/run', '', 'MiB')).rstrip())
+    print('-' * len(header))
+    current = 'none'
+    for workload, label, kind, concurrency, runs in methods:
+        if workload != current:
+            current = workload
+            if workload:
+                spec = WORKLOADS[workload]
+                print('%s (%s, %s)' % (spec['title'] % args.count, spec['module'], spec['bucket']))
+            else:
+                print('reference')
+        rows = records[(workload, label)]
+        if not rows:
+            print('%-38s %4d %8s' % (label, 0, 'n/a'))
             continue
-        median = statistics.median(runs)
-        rate = '%9.0f' % (users / median) if kind != 'ping' else '%9s' % '-'
-        ratio = '%8.2fx' % (median / baseline) if baseline else '%9s' % '-'
-        print('%-34s %5d %9.2f %8.2f-%-8.2f %s %s' % (label, len(runs), median, min(runs), max(runs), rate, ratio))
-        if notes[label]:
-            print('%-34s %5s %9.2f   of which: import okta.client (median)' % ('', '', statistics.median(n[0] for n in notes[label])))
-            print('%-34s %5s %9.2f   of which: the revocation calls (median)' % ('', '', statistics.median(n[1] for n in notes[label])))
+        median = median_of(rows)
+        times = [row['seconds'] for row in rows]
+        calls = int(median_of(rows, 'calls'))
+        spread = '%6.2f-%-6.2f' % (min(times), max(times))
+        rss = max(row['rss'] for row in rows) / 1024.0
+        if kind == 'ping':
+            print('%-38s %4d %8.2f %13s %6d %8s %8.1f %7s %7s %7s' % (label, len(rows), median, spread, calls, '-', rss, '-', '-', '-'))
+            continue
+        bulk = median_of(records[(workload, '(a) bulk c=%d' % args.concurrency)])
+        bound = latency_bound(args.count, args.latency_ms, concurrency)
+        print('%-38s %4d %8.2f %13s %6d %8.0f %8.1f %7s %7.2f %6.2fx'
+              % (label, len(rows), median, spread, calls, calls / median, rss,
+                 '%6.2fx' % (median / bulk) if bulk else '-', bound, median / bound))
+        if 'split' in rows[0]:
+            import_median = statistics.median(row['split'][0] for row in rows)
+            calls_median = statistics.median(row['split'][1] for row in rows)
+            print('%-38s %4s %8.2f   of which: import okta.client (median)' % ('', '', import_median))
+            print('%-38s %4s %8.2f   of which: the API calls (median) = %.2fx the bound'
+                  % ('', '', calls_median, calls_median / bound))
+
+
+def print_targets(args, methods, records):
+    """The bounds and the issue's targets for (a), raw and with the start-up subtracted."""
+    concurrencies = sorted(set(conc for workload, label, kind, conc, runs in methods if kind in ('bulk', 'sdk')))
+    by_latency = latency_bound(args.count, args.latency_ms, args.concurrency)
+    by_limit = limit_bound(args.count, args.rate_limit, args.rate_window)
+    print('\nBound N x latency / concurrency: %d x %g ms / %d = %.2f s (%s).'
+          % (args.count, args.latency_ms, args.concurrency, by_latency,
+             ', '.join('c=%d: %.2f s' % (conc, latency_bound(args.count, args.latency_ms, conc))
+                       for conc in sorted(set(concurrencies + [1])) if conc != args.concurrency)))
+    print('Bound N / rate limit: %d / (%d per %d s per endpoint) = %.2f s; %s.'
+          % (args.count, args.rate_limit, args.rate_window, by_limit,
+             'it binds' if by_limit > by_latency else 'lower than the concurrency bound at c=%d, so it does not bind' % args.concurrency))
+    ping = median_of(records[(None, 'ping playbook (start-up)')])
+    runs = dict((kind, runs) for workload, label, kind, conc, runs in methods)
+    if 'loop' not in runs:
+        loops = 'loops not run (--skip-loops)'
+    elif args.loop_repeats == 1:
+        loops = 'loops 1 each (--loop-repeats 1: a single run, so its "median" is that run and min = max)'
+    else:
+        loops = 'loops %d each (--loop-repeats)' % args.loop_repeats
+    print('Runs per median: bulk, okta SDK and ping playbook %d each (--repeats); %s.' % (args.repeats, loops))
+    if ping is None:
+        print('Start-up: no valid ping playbook run, so no start-up-adjusted figures.')
+    else:
+        print('Start-up: the one-task ping playbook (ansible-playbook start, one trivial module process, exit), '
+              'median %.2f s.' % ping)
+    print('\nTargets for (a), the bulk task at c=%d: within 1.25x of the bound, and at least 50x faster than (c):' % args.concurrency)
+    for workload in args.workloads:
+        bulk = median_of(records[(workload, '(a) bulk c=%d' % args.concurrency)])
+        if bulk is None:
+            print('  %-8s no valid bulk run' % workload)
+            continue
+        line = '  %-8s (a) %.2f s = %.2fx the bound %.2f s: %s' % (
+            workload, bulk, bulk / by_latency, by_latency, 'met' if bulk <= 1.25 * by_latency else 'NOT met')
+        if ping is not None:
+            module = bulk - ping
+            line += '; minus start-up: %.2f s = %.2fx: %s' % (module, module / by_latency,
+                                                              'met' if module <= 1.25 * by_latency else 'NOT met')
+        print(line)
+        uri = median_of(records.get((workload, '(c) uri loop (1 %s/iteration)' % WORKLOADS[workload]['noun']), []))
+        if uri is None:
+            print('  %-8s (c) not run or no valid run: the 50x target cannot be checked' % '')
+        else:
+            print('  %-8s (c) %.2f s = %.1fx (a): %s' % ('', uri, uri / bulk, 'met' if uri >= 50 * bulk else 'NOT met'))
+        if ping is not None:
+            others = ['c=%d %.2f s (%.2fx its bound)' % (conc, median_of(records[(workload, label)]) - ping,
+                                                         (median_of(records[(workload, label)]) - ping)
+                                                         / latency_bound(args.count, args.latency_ms, conc))
+                      for wl, label, kind, conc, runs in methods
+                      if wl == workload and kind == 'bulk' and records[(workload, label)]]
+            print('  %-8s bulk minus start-up: %s' % ('', ', '.join(others)))
 
 
 # -- memory --------------------------------------------------------------------------------------
 
-def peak_rss_of(argv, env, cwd, stdout_path):
-    """Run ``argv`` and return (peak RSS in KiB, returncode, seconds) of that one process.
-
-    os.wait4 returns the rusage of exactly this child; ru_maxrss is in KiB on Linux.
-    """
-    with open(stdout_path, 'w') as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        dummy, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss, process.returncode, elapsed
-
-
 def memory_run(bench, args, count, traced):
     """One module run for ``count`` users against a fresh simulator; return its figures."""
-    with Simulator(max(args.memory_users), 0, 10 ** 9, backlog=args.sim_backlog) as sim:
+    with Simulator(max(args.memory_users), 0, 10 ** 9) as sim:
         tag = '%d%s' % (count, '-traced' if traced else '')
         args_path = os.path.join(bench.workdir, 'args-%s.json' % tag)
         with open(args_path, 'w') as handle:
-            json.dump({'ANSIBLE_MODULE_ARGS': {'users': sim.user_ids()[:count], 'concurrency': args.concurrency}}, handle)
+            json.dump({'ANSIBLE_MODULE_ARGS': {'users': [user['id'] for user in sim.state()['users']][:count], 'concurrency': args.concurrency}}, handle)
         out_path = os.path.join(bench.workdir, 'module-output-%s.json' % tag)
         trace_path = os.path.join(bench.workdir, 'trace-%s.json' % tag)
         env = bench.env(sim, PYTHONPATH=os.path.join(bench.venv, 'collections'))
@@ -520,29 +659,48 @@ def run_memory(bench, args):
 # -- rate limit -------------------------------------------------------------------------------------
 
 def run_rate_limit_demo(bench, args):
-    """One bulk run against a tight limit on the revocation endpoint: max_api_share sets the pace."""
-    limit, window = args.demo_limit, args.demo_window
-    print('\nRate limit: bulk c=%d, %d users, %s limited to %d calls per %d s window, max_api_share 0.8 (default)'
-          % (args.concurrency, args.users, REVOKE_BUCKET, limit, window))
-    extra = ['--endpoint-rate-limit', '%s=%d' % (REVOKE_BUCKET, limit), '--rate-window-seconds', str(window)]
-    with Simulator(args.users, args.latency_ms, args.rate_limit, extra, backlog=args.sim_backlog) as sim:
-        elapsed, returncode, log_path = bench.playbook(sim, 'bulk', 'ratelimit-demo', args.concurrency)
-        ok, text = verify(sim, args.users, strict=False)  # a 429 is retried, so calls may exceed users
+    """One bulk okta_user_sessions run against a tight limit on its endpoint: max_api_share sets the pace."""
+    limit, window, bucket = args.demo_limit, args.demo_window, WORKLOADS['users']['bucket']
+    print('\nRate limit: bulk okta_user_sessions c=%d, %d users, %s limited to %d calls per %d s window, '
+          'max_api_share 0.8 (default)' % (args.concurrency, args.count, bucket, limit, window))
+    by_latency = latency_bound(args.count, args.latency_ms, args.concurrency)
+    by_limit = limit_bound(args.count, limit, window)
     share = int(limit * 0.8)
-    print('  %.1f s = %.1f users/s  %s  %s' % (elapsed, args.users / elapsed, text, 'ok' if ok and returncode == 0 else 'INVALID'))
+    print('  bounds: N x latency / concurrency = %.2f s; N / rate limit = %d / (%d per %d s) = %.1f s; '
+          'N / (0.8 x rate limit) = %.1f s' % (by_latency, args.count, limit, window, by_limit,
+                                               limit_bound(args.count, share, window)))
+    extra = ['--endpoint-rate-limit', '%s=%d' % (bucket, limit), '--rate-window-seconds', str(window)]
+    with Simulator(args.count, args.latency_ms, args.rate_limit, extra) as sim:
+        elapsed, returncode, log_path, rss_kib = bench.playbook(sim, 'users-bulk', 'ratelimit-demo', args.concurrency)
+        state = sim.state()
+    ok, text = verify(state, 'users', args.count, strict=False)  # a 429 is retried, so calls may exceed users
+    ok = ok and returncode == 0
+    print('  %.1f s = %.2fx N / rate limit, %.1f users/s, peak RSS %.1f MiB  %s  %s'
+          % (elapsed, elapsed / by_limit, args.count / elapsed, rss_kib / 1024.0, text, 'ok' if ok else 'INVALID'))
+    if not ok:
+        with open(log_path) as handle:
+            print('    last lines of %s:\n      %s' % (log_path, '\n      '.join(handle.read().splitlines()[-8:])))
     print('  (at most %d calls per %d s window are planned at max_api_share 0.8: a steady pace of %.1f users/s;'
           ' the first and last windows are partial)' % (share, window, share / float(window)))
-    return ok and returncode == 0
+    return ok
 
 
 # -- main ---------------------------------------------------------------------------------------------
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
-    parser.add_argument('--users', type=int, default=300, help='users whose sessions each run revokes (default 300)')
-    parser.add_argument('--repeats', type=int, default=3, help='runs of each method (default 3); medians are reported')
+    parser.add_argument('-n', '--count', '--users', dest='count', type=int, default=1000,
+                        help='N: sessions revoked and users cleared by each run (default 1000)')
+    parser.add_argument('--workloads', nargs='+', choices=WORKLOAD_ORDER, default=list(WORKLOAD_ORDER),
+                        help='sessions (okta_session), users (okta_user_sessions), or both (default)')
+    parser.add_argument('--repeats', type=int, default=3,
+                        help='runs of bulk, the SDK and the ping playbook (default 3); medians are reported')
+    parser.add_argument('--loop-repeats', type=int, default=1,
+                        help='runs of the two loop methods (default 1: at N=1000 each takes minutes)')
     parser.add_argument('--latency-ms', type=float, default=20, help='simulator latency per API call (default 20)')
-    parser.add_argument('--rate-limit', type=int, default=100000, help='simulator limit per endpoint and minute (default 100000)')
+    parser.add_argument('--rate-limit', type=int, default=100000,
+                        help='simulator limit per endpoint and window (default 100000, so it does not bind)')
+    parser.add_argument('--rate-window', type=int, default=60, help='simulator rate limit window in seconds (default 60)')
     parser.add_argument('--concurrency', type=int, default=8, help='calls in flight for bulk and the SDK (default 8)')
     parser.add_argument('--extra-concurrency', type=int, nargs='*', default=[1, 16],
                         help='more bulk runs at these concurrencies (default 1 16; none: --extra-concurrency)')
@@ -555,12 +713,11 @@ def parse_args(argv):
     parser.add_argument('--no-rate-limit-demo', dest='rate_limit_demo', action='store_false')
     parser.add_argument('--demo-limit', type=int, default=100, help='rate limit demo: calls per window (default 100)')
     parser.add_argument('--demo-window', type=int, default=5, help='rate limit demo: window in seconds (default 5)')
-    parser.add_argument('--sim-backlog', type=int, default=128,
-                        help="simulator's listen backlog (default 128; 0: start it as documented, Python's default of 5)")
     parser.add_argument('--keep', action='store_true', help='keep the temp dir with playbooks and logs')
     # Internal: the SDK method re-runs this file in the SDK's interpreter.
     parser.add_argument('--sdk-worker', action='store_true', help=argparse.SUPPRESS)
     parser.add_argument('--module-trace-worker', action='store_true', help=argparse.SUPPRESS)
+    parser.add_argument('--sdk-workload', choices=WORKLOAD_ORDER, help=argparse.SUPPRESS)
     parser.add_argument('--ids-file', help=argparse.SUPPRESS)
     parser.add_argument('--result-file', help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -600,20 +757,23 @@ def main(argv=None):
               '    python3 -m venv %s && %s/bin/pip install -r requirements/benchmark.txt'
               % (args.sdk_python, DEFAULT_SDK_VENV, DEFAULT_SDK_VENV))
     print('Collection: %s; load average before: %.2f' % (tree_state(), os.getloadavg()[0]))
-    print('Simulator: %d users x 1 session, %g ms latency per call, rate limit %d per endpoint per minute, '
-          'listen backlog %s; a fresh one for every run.'
-          % (args.users, args.latency_ms, args.rate_limit, args.sim_backlog or 'default (5)'))
+    print('Simulator: %d users x 1 session, %g ms latency per call, rate limit %d per endpoint per %d s; '
+          'a fresh one for every run.' % (args.count, args.latency_ms, args.rate_limit, args.rate_window))
 
+    started = time.time()
     workdir = tempfile.mkdtemp(prefix='okta-bench-')
     ok = True
     try:
         bench = Bench(args, workdir)
         methods = methods_to_run(args, bool(version))
-        print('\nTimings (%d users, %d repeats, interleaved). listenOverflows is the kernel counter for the whole machine:'
-              % (args.users, args.repeats))
-        print('connections dropped by a full listen queue during the run, whichever process owned the queue.')
-        times, notes, invalid = run_timings(bench, args, methods)
-        print_table(methods, times, notes, args.users)
+        print('\nTimings: N=%d per workload; bulk, SDK and ping %d runs each, loops %d; interleaved rounds.'
+              % (args.count, args.repeats, args.loop_repeats))
+        print('Per run: wall time, API calls the simulator counted, peak RSS of the largest single process, the '
+              "simulator's check;")
+        print('listenOverflows is the kernel counter for the whole machine (connections dropped by a full listen queue).')
+        records, invalid = run_timings(bench, args, methods)
+        print_table(args, methods, records)
+        print_targets(args, methods, records)
         ok = not invalid
         if args.memory_users:
             ok = run_memory(bench, args) and ok
@@ -624,8 +784,9 @@ def main(argv=None):
             print('\nPlaybooks and logs kept in %s' % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print('\nLoad average after: %.2f (2 cores; above ~1 while timing means something else was running too)'
-          % os.getloadavg()[0])
+    elapsed = time.time() - started
+    print('\nTotal run time: %d min %02d s. Load average after: %.2f (2 cores; above ~1 while timing means something '
+          'else was running too)' % (elapsed // 60, elapsed % 60, os.getloadavg()[0]))
     if not ok:
         print('\nSOME RUNS FAILED VERIFICATION (see INVALID above); their times are not in the medians.')
     return 0 if ok else 1
