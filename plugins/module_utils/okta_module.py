@@ -188,7 +188,16 @@ class OktaModule(AnsibleModule):
         so none can be lost silently.
         """
         entries = {}
-        outcomes = self.client.map_concurrent(lambda pair: action(pair[1]), enumerate(items), self.concurrency)
+        finished = {}
+
+        def timed(pair):
+            # The time each call ended, taken in its worker: when results are collected is later.
+            try:
+                return action(pair[1])
+            finally:
+                finished[pair[0]] = _utc_now()
+
+        outcomes = self.client.map_concurrent(timed, enumerate(items), self.concurrency)
         for (index, item), outcome, error in outcomes:
             entry = {key: item}
             if error is not None:
@@ -198,7 +207,7 @@ class OktaModule(AnsibleModule):
                 entry.update(outcome)
             else:
                 entry['result'] = outcome
-            entry['time'] = _utc_now()
+            entry['time'] = finished.pop(index, None) or _utc_now()
             entries[index] = entry
         return [entries[index] for index in sorted(entries)]
 
