@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test venv sanity units integration lint package compat
+.PHONY: demo test venv sanity units integration lint package docs compat
 
 VENV ?= $(CURDIR)/.venv
 
@@ -12,5 +12,5 @@ demo: venv
 test:
 	tests/run_tests.sh
 
-sanity units integration lint package compat:
+sanity units integration lint package docs compat:
 	tests/run_tests.sh $@

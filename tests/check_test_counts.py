@@ -42,6 +42,7 @@ def main(output, suites):
         'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test (role|script)'),
         'lint': lambda: count_in_log(output, 'lint', r"^Running lint check '"),
         'package': lambda: count_in_log(output, 'package', r"^Running package check '"),
+        'docs': lambda: count_in_log(output, 'docs', r"^Running docs check '"),
         'compat': lambda: count_in_log(output, 'compat', r'^Running \S+ integration test (role|script)'),
     }
     failed = False

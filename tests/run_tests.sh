@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of identity.okta: ansible-test sanity, units and integration.
-# Usage: tests/run_tests.sh [sanity|units|integration|lint|package|compat ...]   (default: all)
+# Usage: tests/run_tests.sh [sanity|units|integration|lint|package|docs|compat ...]   (default: all)
 #
 # ansible-test must run from a directory named ansible_collections/identity/okta and
 # resolves symlinks, so the tests run in a fresh copy of the working tree.
@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 PYTHON_VERSION=3.11
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(sanity units integration lint package compat)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(sanity units integration lint package docs compat)
 
 "$ROOT/tests/setup_venv.sh" "$VENV" >&2 || exit 1
 export PATH="$VENV/bin:$PATH"
@@ -49,6 +49,9 @@ for suite in "${SUITES[@]}"; do
             command=(env ANSIBLE_COLLECTIONS_PATH="$VENV/test-tree" tests/lint.sh) ;;
         package)
             command=(tests/package.sh) ;;
+        docs)
+            # The HTML site from the plugins' documentation (docs/build_docs.sh), built from the checkout.
+            command=(sh -c "echo \"Running docs check 'build_docs'\" && VENV='$VENV' '$ROOT/docs/build_docs.sh'") ;;
         compat)
             # Units and integration again with the oldest ansible-core meta/runtime.yml claims.
             "$ROOT/tests/setup_venv.sh" "$VENV-oldest" "$ROOT/requirements/compat-oldest.txt" >&2 || exit 1
