@@ -92,9 +92,11 @@ options:
     default: 30
   max_retries:
     description:
-      - How many times one API call is retried.
-      - A call rejected by Okta's rate limit (HTTP 429) is retried after the time Okta
-        gives in C(X-Rate-Limit-Reset).
+      - How many times one API call is retried after a failure; V(0) turns all retries off.
+      - A call refused by Okta's rate limit (HTTP 429) is retried after the time Okta gives in
+        C(X-Rate-Limit-Reset), measured on Okta's clock. Those waits do not count against
+        O(max_retries) - Okta did not act and said when to come back - but one call waits at
+        most ten minutes in total for rate limits.
       - Calls that are safe to repeat (reads, revocations, refreshes) are also retried with
         exponential backoff after HTTP 502, 503 or 504 or a connection error.
         Session creation is never repeated once it may have reached Okta, because its

@@ -45,6 +45,7 @@ LOOPBACK_NAMES = ('localhost',)
 RETRYABLE_STATUSES = (502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+RATE_LIMIT_PATIENCE_SECONDS = 600.0  # per call: ten of Okta's one-minute windows
 
 
 def validate_org_url(org_url):
@@ -256,10 +257,13 @@ class OktaClient:
         url = self._url(path)
         bucket = bucket or '%s %s' % (method, urlsplit(url).path)
         shown_path = urlsplit(url).path
-        attempt = 0
+        attempt = 0  # retries after failures; they use up max_retries
+        rate_limit_waited = 0.0  # retries after 429; bounded by time instead (see below)
+        retrying = False
         while True:
             self.rate_limiter.acquire(bucket)
-            self._count(retried=attempt > 0)
+            self._count(retried=retrying)
+            retrying = True
             try:
                 response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
                                                 allow_redirects=False, **send)
@@ -273,13 +277,20 @@ class OktaClient:
                                    method=method, path=shown_path, retries=attempt, outcome_unknown=unknown)
 
             self.rate_limiter.update(bucket, response.headers)
-            if response.status_code == 429 and attempt < self.max_retries:
+            # A 429 means Okta did nothing and says when to come back: while it says so (reset header),
+            # waiting does not use up max_retries, only a time budget, so a rate-limit storm cannot make a
+            # revocation fail that patience would have done. Without the header it is an ordinary retry.
+            if response.status_code == 429 and self.max_retries:
                 wait_for = self.rate_limiter.seconds_until_reset(response.headers)
-                if wait_for is None:
-                    wait_for = self._backoff(attempt)
-                self._sleep(min(wait_for, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0.05, 0.5))
-                attempt += 1
-                continue
+                if wait_for is not None and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
+                    delay = min(wait_for, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0.05, 0.5)
+                    rate_limit_waited += delay
+                    self._sleep(delay)
+                    continue
+                if wait_for is None and attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
             if response.status_code in RETRYABLE_STATUSES and idempotent and attempt < self.max_retries:
                 self._sleep(self._backoff(attempt))
                 attempt += 1

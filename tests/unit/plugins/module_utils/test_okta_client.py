@@ -75,7 +75,17 @@ def test_rate_limit_wait_uses_okta_clock_not_the_local_one(okta_sim):
     assert client.retries == 1
 
 
-def test_rate_limit_gives_up_after_max_retries(okta_sim):
+def test_429_storm_does_not_use_up_max_retries(okta_sim):
+    # Okta did not act and says when to come back: three 429s in a row with max_retries 1 still succeed.
+    running = okta_sim(users=1, sessions_per_user=1, rate_window_seconds=1)
+    client = client_for(running, max_retries=1)
+    session_id = first_session(running)['id']
+    running.arm_fault('429', method='DELETE', path_prefix='/api/v1/sessions/', count=3)
+    assert okta_api.revoke_session(client, session_id)['result'] == okta_api.REVOKED
+    assert client.retries == 3
+
+
+def test_rate_limit_gives_up_when_retries_are_off(okta_sim):
     running = okta_sim(users=1, sessions_per_user=1, rate_limit=1, rate_window_seconds=60)
     client = client_for(running, max_retries=0)
     session_id = first_session(running)['id']
