@@ -33,14 +33,19 @@ def session_result(session):
     return result
 
 
-def get_session(client, session_id):
-    """The session, or None when Okta does not know it (404)."""
+def _unless_missing(read, *args):
+    """What ``read(*args)`` returns, or None when Okta does not know the object (404)."""
     try:
-        return client.get(SESSION, session_id)
+        return read(*args)
     except OktaApiError as exc:
         if exc.not_found:
             return None
         raise
+
+
+def get_session(client, session_id):
+    """The session, or None when Okta does not know it."""
+    return _unless_missing(client.get, SESSION, session_id)
 
 
 def create_session(client, session_token):
@@ -65,12 +70,7 @@ def revoke_session(client, session_id):
 
 def get_user(client, id_or_login):
     """The user by id or login, or None when Okta does not know it."""
-    try:
-        return client.get(USER, id_or_login)
-    except OktaApiError as exc:
-        if exc.not_found:
-            return None
-        raise
+    return _unless_missing(client.get, USER, id_or_login)
 
 
 def revoke_user_sessions(client, user_id, oauth_tokens=False, forget_devices=True):

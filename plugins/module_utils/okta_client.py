@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
     from urllib import quote  # type: ignore
     from urlparse import urlsplit  # type: ignore
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth
+from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth, load_private_key
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError  # noqa: F401
 
 try:
@@ -403,3 +404,27 @@ class OktaClient:
             return item, func(item), None
         except OktaApiError as exc:
             return item, None, exc
+
+
+def client_from_settings(settings, default_scopes=(), **options):
+    """Resolve connection settings as Okta's SDKs do (okta_config.resolve) and open a client on them.
+
+    Returns ``(client, connection)``; ``options`` go to OktaClient. Errors name each setting's source.
+    """
+    connection = resolve(settings, default_scopes=default_scopes)
+    private_key_jwt = None
+    if connection.authorization_mode == PRIVATE_KEY:
+        try:
+            key = load_private_key(connection.private_key)
+        except ValueError as exc:
+            raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
+        private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
+                               key_id=connection.key_id)
+    try:
+        client = OktaClient(connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
+                            private_key_jwt=private_key_jwt, **options)
+    except OktaConfigError as exc:
+        if exc.field == 'org_url' and connection.org_url:
+            raise OktaConfigError('org_url', str(exc).replace('org_url', connection.where('org_url'), 1))
+        raise
+    return client, connection

@@ -41,6 +41,9 @@ ENVIRONMENT = dict(
     scopes=('OKTA_CLIENT_SCOPES',),
 )
 
+# Every connection setting, by the name of its task option.
+SETTINGS = tuple(ENVIRONMENT)
+
 # Keys of the SDKs' okta.yaml, under okta.client.
 CONFIG_FILE_KEYS = dict(
     org_url='orgUrl', api_token='token', authorization_mode='authorizationMode', client_id='clientId',

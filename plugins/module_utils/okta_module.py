@@ -16,22 +16,14 @@ import re
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     OktaApiError,
-    OktaClient,
     OktaConfigError,
+    client_from_settings,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_config import (
-    AUTHORIZATION_MODES,
-    PRIVATE_KEY,
-    resolve,
-)
-
-CONNECTION_SETTINGS = ('org_url', 'api_token', 'access_token', 'authorization_mode', 'client_id', 'private_key',
-                       'key_id', 'scopes')
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
 
 try:
     import jmespath
@@ -131,33 +123,18 @@ class OktaModule(AnsibleModule):
         return self._client
 
     def _connect(self):
-        connection = resolve(dict((k, self.params.get(k)) for k in CONNECTION_SETTINGS),
-                             default_scopes=self._default_scopes)
-        for secret in ('api_token', 'access_token', 'private_key'):
-            if getattr(connection, secret):
-                self.no_log_values.add(getattr(connection, secret))  # secrets from the environment or a file too
         if not self.params['validate_certs']:
             self.warn('validate_certs is false: the TLS certificate of org_url is not checked, so the '
                       'Okta credential can be taken by anyone who can intercept the connection.')
-        private_key_jwt = None
-        if connection.authorization_mode == PRIVATE_KEY:
-            try:
-                key = load_private_key(connection.private_key)
-            except ValueError as exc:
-                raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
-            private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
-                                   key_id=connection.key_id)
-        try:
-            return OktaClient(
-                connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
-                private_key_jwt=private_key_jwt, validate_certs=self.params['validate_certs'],
-                ca_path=self.params['ca_path'], timeout=self.params['timeout'],
-                max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
-                concurrency=self.concurrency, max_api_share=self.params.get('max_api_share') or 1.0)
-        except OktaConfigError as exc:
-            if exc.field == 'org_url' and connection.org_url:
-                raise OktaConfigError('org_url', str(exc).replace('org_url', connection.where('org_url'), 1))
-            raise
+        client, connection = client_from_settings(
+            dict((k, self.params.get(k)) for k in SETTINGS), default_scopes=self._default_scopes,
+            validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+            timeout=self.params['timeout'], max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
+            concurrency=self.concurrency, max_api_share=self.params.get('max_api_share') or 1.0)
+        for secret in ('api_token', 'access_token', 'private_key'):
+            if getattr(connection, secret):
+                self.no_log_values.add(getattr(connection, secret))  # secrets from the environment or a file too
+        return client
 
     def fail_from_api_error(self, exc, **result):
         """Fail the task with Okta's error fields next to the message."""

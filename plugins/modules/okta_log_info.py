@@ -147,31 +147,17 @@ retries:
 
 import datetime
 import itertools
-import re
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import log_events
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-
-DURATION = re.compile(r'^(\d+)\s*([smhd])$')
-UNITS = {'s': 'seconds', 'm': 'minutes', 'h': 'hours', 'd': 'days'}
+from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
 
 def to_okta_time(module, option, value, now):
-    """ISO 8601 UTC with milliseconds, from an ISO time or a duration before ``now``."""
-    duration = DURATION.match(value.strip())
-    if duration:
-        moment = now - datetime.timedelta(**{UNITS[duration.group(2)]: int(duration.group(1))})
-    else:
-        try:
-            moment = datetime.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
-        except ValueError:
-            module.fail_json(msg='%s must be an ISO 8601 time (2026-11-25T06:00:00Z) or a duration such as 6h, '
-                                 'got %r.' % (option, value), field=option)
-        if moment.tzinfo is None:
-            module.fail_json(msg='%s must say its time zone (for example a trailing Z for UTC), got %r.'
-                             % (option, value), field=option)
-    return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.') + \
-        '%03dZ' % (moment.microsecond // 1000)
+    try:
+        return parse_time(value, now)
+    except ValueError as exc:
+        module.fail_json(msg='%s %s.' % (option, exc), field=option)
 
 
 def distinct(values):
@@ -201,8 +187,7 @@ def main():
         module.fail_json(msg='max_events must be 1 or more, got %d.' % params['max_events'], field='max_events')
     now = datetime.datetime.now(datetime.timezone.utc)
     window = dict(since=to_okta_time(module, 'since', params['since'], now),
-                  until=to_okta_time(module, 'until', params['until'], now) if params['until'] else
-                  to_okta_time(module, 'until', '0s', now))
+                  until=to_okta_time(module, 'until', params['until'] or 'now', now))
     if window['since'] >= window['until']:
         module.fail_json(msg='since (%s) must be before until (%s).' % (window['since'], window['until']),
                          field='since')

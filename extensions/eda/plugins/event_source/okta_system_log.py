@@ -150,11 +150,9 @@ EXAMPLES = r'''
 
 import asyncio
 import collections
-import datetime
 import json
 import logging
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -175,17 +173,17 @@ def _collections_root():
 
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, OktaClient, OktaConfigError, int_header, validate_org_url)
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
-    from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
+        OktaApiError, client_from_settings, int_header)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
+    from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 except ImportError:
     # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
     # this file belongs to importable, so that there is one Okta client for modules and event sources.
     sys.path.insert(0, _collections_root())
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, OktaClient, OktaConfigError, int_header, validate_org_url)
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
-    from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
+        OktaApiError, client_from_settings, int_header)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
+    from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
 LOGGER = logging.getLogger('identity.okta.okta_system_log')
 
@@ -197,40 +195,17 @@ LOW_BUDGET_SHARE = 0.25        # below this share of the limit left to us, calls
 MAX_PAUSE_SECONDS = 300.0
 MAX_ERROR_DELAY_SECONDS = 300.0
 FATAL_STATUSES = (400, 401, 403, 404, 405)
-DURATION = re.compile(r'^(\d+(?:\.\d+)?)\s*([smhd])$')
-UNITS = {'s': 'seconds', 'm': 'minutes', 'h': 'hours', 'd': 'days'}
-CONNECTION_ARGS = ('org_url', 'api_token', 'access_token', 'client_id', 'private_key', 'key_id', 'scopes')
 
 
 class _Stopped(Exception):
     """Raised inside the HTTP thread when the poller stops while the client waits."""
 
 
-def okta_time(moment):
-    """ISO 8601 UTC with milliseconds, as Okta writes ``published``."""
-    moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
-
-
 def parse_since(value, now=None):
-    """``now``, a duration before now (``15m``) or an ISO 8601 time with a zone, as Okta's ``since``."""
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    if isinstance(value, datetime.datetime):  # an unquoted YAML timestamp; YAML says UTC when no zone is given
-        return okta_time(value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc))
-    text = str(value if value is not None else 'now').strip()
-    if text.lower() == 'now':
-        return okta_time(now)
-    duration = DURATION.match(text)
-    if duration:
-        return okta_time(now - datetime.timedelta(**{UNITS[duration.group(2)]: float(duration.group(1))}))
     try:
-        moment = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
-    except ValueError:
-        raise ValueError('since must be "now", a duration such as 15m or an ISO 8601 time such as '
-                         '2026-11-25T06:00:00Z, got %r' % text)
-    if moment.tzinfo is None:
-        raise ValueError('since must say its time zone (for example a trailing Z for UTC), got %r' % text)
-    return okta_time(moment)
+        return parse_time(value, now)
+    except ValueError as exc:
+        raise ValueError('since %s' % exc)
 
 
 def _number(args, name, default, kind=float):
@@ -358,7 +333,6 @@ class SystemLogPoller:
             raise ValueError('max_api_share must be greater than 0 and at most 1, got %s' % self.max_api_share)
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
-        self._private_key_jwt = None
         self._connection = None
         self.client = self._connect()
         self.cursor = Cursor(self.args.get('cursor_file'), self.client.base_url, self.filter)
@@ -367,27 +341,13 @@ class SystemLogPoller:
     # -- connection ------------------------------------------------------------
 
     def _connect(self):
-        settings = dict((name, self.args.get(name)) for name in CONNECTION_ARGS)
-        connection = resolve(settings, default_scopes=['okta.logs.read'])
-        if connection.authorization_mode == PRIVATE_KEY:
-            try:
-                key = load_private_key(connection.private_key)
-            except ValueError as exc:
-                raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
-            self._private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
-                                         key_id=connection.key_id)
-        validate_org_url(connection.org_url)
         if not self.validate_certs:
-            LOGGER.warning('validate_certs is false: the TLS certificate of %s is not checked.', connection.org_url)
-        self._connection = connection
-        return self._new_client()
-
-    def _new_client(self):
-        connection = self._connection
-        return OktaClient(connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
-                          private_key_jwt=self._private_key_jwt, validate_certs=self.validate_certs,
-                          ca_path=self.args.get('ca_path'), timeout=self.timeout, max_retries=self.max_retries,
-                          max_api_share=self.max_api_share, sleep=self._sleep)
+            LOGGER.warning('validate_certs is false: the TLS certificate of the org is not checked.')
+        client, self._connection = client_from_settings(
+            dict((name, self.args.get(name)) for name in SETTINGS), default_scopes=['okta.logs.read'],
+            validate_certs=self.validate_certs, ca_path=self.args.get('ca_path'), timeout=self.timeout,
+            max_retries=self.max_retries, max_api_share=self.max_api_share, sleep=self._sleep)
+        return client
 
     def _sleep(self, seconds):
         """The client's waits (retries, rate limits) end at once when the poller stops."""
@@ -430,9 +390,9 @@ class SystemLogPoller:
             try:
                 response, page = await loop.run_in_executor(self._executor, self._get, url)
             except OktaApiError as exc:
-                if exc.status == 401 and self._private_key_jwt and not renewed:
+                if exc.status == 401 and self._connection.authorization_mode == PRIVATE_KEY and not renewed:
                     LOGGER.info('Okta refused the access token; getting a new one.')
-                    self.client = self._new_client()
+                    self.client = self._connect()
                     renewed = True
                     continue
                 if exc.status == 400 and from_file:

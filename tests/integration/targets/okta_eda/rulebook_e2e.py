@@ -35,22 +35,14 @@ import urllib.error
 import urllib.request
 import uuid
 
-ORG_URL = os.environ['OKTA_ORG_URL']
+from simulator_api import ORG_URL, sim  # a sibling file of this target
+
 API_TOKEN = os.environ['OKTA_API_TOKEN']
 BLOCKED_IP = '203.0.113.66'
 SUSPICIOUS = 'user.account.report_suspicious_activity_by_enduser'
 HOOK_SECRET = 'eda-hook-' + uuid.uuid4().hex
 WAIT_SECONDS = 60
 RESULTS = []
-
-
-def sim(path, body=None):
-    data = json.dumps(body).encode('utf-8') if body is not None else None
-    request = urllib.request.Request(ORG_URL + path, data=data, method='POST' if data is not None else 'GET',
-                                     headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
 
 
 def state():

@@ -35,7 +35,8 @@ import uuid
 
 import yaml
 
-ORG_URL = os.environ['OKTA_ORG_URL']
+from simulator_api import ORG_URL, sim  # a sibling file of this target
+
 API_TOKEN = os.environ['OKTA_API_TOKEN']
 LOGS_LIMIT = 20           # the simulator's GET /api/v1/logs limit per window (runme.sh)
 WINDOW_SECONDS = 2
@@ -61,15 +62,6 @@ class LogCapture(logging.Handler):
 
 
 # -- the simulator ------------------------------------------------------------------
-
-def sim(path, body=None):
-    data = json.dumps(body).encode('utf-8') if body is not None else None
-    request = urllib.request.Request(ORG_URL + path, data=data, method='POST' if data is not None else 'GET',
-                                     headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
-
 
 def inject(login, event_type=SUSPICIOUS, ip='198.51.100.200'):
     return sim('/_simulator/events', {'login': login, 'eventType': event_type, 'ip': ip})
@@ -158,7 +150,7 @@ async def plugins_document_their_options(root, plugins):
 
 @test
 async def poller_uses_the_collections_client(root, plugins):
-    client_module = sys.modules[plugins['okta_system_log']['OktaClient'].__module__]
+    client_module = sys.modules[plugins['okta_system_log']['client_from_settings'].__module__]
     assert os.path.realpath(client_module.__file__).startswith(os.path.realpath(root) + os.sep), client_module.__file__
 
 
