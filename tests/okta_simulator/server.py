@@ -71,23 +71,63 @@ def normalize_time(text):
     return text
 
 
+# One token of a filter: a parenthesis, a string literal (escapes kept, decoded later) or a word.
+FILTER_TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|(?P<literal>"(?:[^"\\]|\\.)*")|(?P<word>[^\s()"]+))', re.DOTALL)
+# Inside a string literal, a backslash escapes a double quote or a backslash; Okta documents no other escape.
+LITERAL_ESCAPES = {'"': '"', '\\': '\\'}
+
+
+def filter_literal(token):
+    """The value of a string literal token such as ``"a\\"b"``; ValueError on an unknown escape."""
+    chars = []
+    body = iter(token[1:-1])
+    for char in body:
+        if char == '\\':
+            escaped = next(body)
+            if escaped not in LITERAL_ESCAPES:
+                raise ValueError('filter: invalid escape \\%s in %s' % (escaped, token))
+            char = LITERAL_ESCAPES[escaped]
+        chars.append(char)
+    return ''.join(chars)
+
+
+def filter_tokens(expression):
+    """(kind, text) tokens: kind ``paren``, ``literal`` (text decoded) or ``word``."""
+    tokens = []
+    position = 0
+    while expression[position:].strip():
+        found = FILTER_TOKEN.match(expression, position)
+        if not found:
+            raise ValueError('filter: unterminated string or stray character at %r' % expression[position:].strip())
+        kind = found.lastgroup
+        text = found.group(kind)
+        tokens.append((kind, filter_literal(text) if kind == 'literal' else text))
+        position = found.end()
+    return tokens
+
+
 def parse_log_filter(expression):
     """A predicate for a SCIM filter: ``attribute op "value"`` terms (op: eq, sw, co) combined with
-    ``and``, ``or`` and parentheses, as Okta's System Log accepts. Raises ValueError on anything else."""
+    ``and``, ``or`` and parentheses, as Okta's System Log accepts. String values are in double quotes,
+    where ``\\"`` is a double quote and ``\\\\`` a backslash. Raises ValueError on anything else."""
     if not expression:
         return lambda event: True
-    tokens = re.findall(r'\(|\)|"[^"]*"|[^\s()"]+', expression)
+    tokens = filter_tokens(expression)
     position = [0]
 
     def peek():
-        return tokens[position[0]] if position[0] < len(tokens) else None
+        return tokens[position[0]] if position[0] < len(tokens) else (None, None)
 
-    def take(expected=None):
-        token = peek()
-        if token is None or (expected and token.lower() != expected):
-            raise ValueError('filter: expected %s at %r' % (expected or 'more', token))
+    def take(expected=None, kind='word'):
+        token_kind, text = peek()
+        if token_kind != kind or (expected and text.lower() != expected):
+            raise ValueError('filter: expected %s at %r' % (expected or 'more', text))
         position[0] += 1
-        return token
+        return text
+
+    def keyword():
+        token_kind, text = peek()
+        return text.lower() if token_kind in ('word', 'paren') else None
 
     def value_at(event, path):
         for part in path.split('.'):
@@ -95,15 +135,15 @@ def parse_log_filter(expression):
         return event
 
     def comparison():
-        if peek() == '(':
-            take('(')
+        if keyword() == '(':
+            take('(', 'paren')
             inner = disjunction()
-            take(')')
+            take(')', 'paren')
             return inner
-        path, operator, literal = take(), take().lower(), take()
-        if operator not in ('eq', 'sw', 'co') or not literal.startswith('"'):
-            raise ValueError('filter: cannot parse %s %s %s' % (path, operator, literal))
-        expected = literal[1:-1]
+        path, operator = take(), take().lower()
+        if operator not in ('eq', 'sw', 'co') or peek()[0] != 'literal':
+            raise ValueError('filter: cannot parse %s %s %r' % (path, operator, peek()[1]))
+        expected = take(kind='literal')
 
         def test(event):
             actual = value_at(event, path)
@@ -115,21 +155,21 @@ def parse_log_filter(expression):
 
     def conjunction():
         parts = [comparison()]
-        while (peek() or '').lower() == 'and':
+        while keyword() == 'and':
             take('and')
             parts.append(comparison())
         return lambda event: all(part(event) for part in parts)
 
     def disjunction():
         parts = [conjunction()]
-        while (peek() or '').lower() == 'or':
+        while keyword() == 'or':
             take('or')
             parts.append(conjunction())
         return lambda event: any(part(event) for part in parts)
 
     predicate = disjunction()
-    if peek() is not None:
-        raise ValueError('filter: unexpected %r' % peek())
+    if peek()[0] is not None:
+        raise ValueError('filter: unexpected %r' % (peek()[1],))
     return predicate
 
 
