@@ -15,6 +15,10 @@ version_added: 0.1.0
 description:
   - Reads System Log events (C(GET /api/v1/logs)) in a time window, with Okta's C(filter) and C(q), following
     the C(Link) pages within Okta's rate limits.
+  - Select events by user, client IP address, event type or session with O(users), O(client_ips), O(event_types)
+    and O(session_ids). The module writes the filter expression from them, each value quoted as Okta's filter syntax
+    requires, so that a value (a login, an address) is only ever compared with, never read as part of the
+    expression. Prefer them to templating values into O(filter).
   - Besides the events, returns what a responder needs next - the distinct session IDs
     (C(authenticationContext.externalSessionId)), users and client IP addresses - ready for
     M(identity.okta.okta_session) or M(identity.okta.okta_user_sessions).
@@ -42,10 +46,45 @@ options:
       - End of the window, exclusive - an ISO 8601 time or a duration before now. Defaults to now.
       - The module always sends an end, so that the query ends (an open query is a polling query for Okta).
     type: str
+  users:
+    description:
+      - Only events whose actor is one of these users, given by login (C(actor.alternateId)) or by Okta user ID
+        (C(actor.id), such as V(00u1abcdEFGHijklm0h7)); each value is matched against both.
+      - Values are compared exactly, as Okta compares them, whatever characters they hold (quotes, backslashes,
+        spaces); a value with a control character (such as a newline) is refused, naming its position, before
+        any API call. An empty entry, or an empty list, is refused too - leave the option out to select every user.
+      - Combined with the other selections by C(and); the values of the list by C(or).
+      - Not the same as RV(users), which lists the users found in the events returned.
+    type: list
+    elements: str
+  client_ips:
+    description:
+      - Only events from one of these client IP addresses (C(client.ipAddress)), compared exactly (Okta's filter
+        has no address ranges).
+      - Checked and combined as O(users) is.
+    type: list
+    elements: str
+  event_types:
+    description:
+      - Only events of one of these types (C(eventType)), such as V(user.session.start) or V(user.session.end).
+      - Checked and combined as O(users) is.
+    type: list
+    elements: str
+  session_ids:
+    description:
+      - Only events of one of these Okta sessions (C(authenticationContext.externalSessionId)).
+      - Checked and combined as O(users) is.
+      - Not the same as RV(session_ids), which lists the sessions found in the events returned.
+    type: list
+    elements: str
   filter:
     description:
       - An Okta System Log filter expression, for example
-        V(eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66").
+        V(eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66"), sent as written.
+      - With O(users), O(client_ips), O(event_types) or O(session_ids), it is combined with them by C(and), in
+        parentheses so that an C(or) in it stays inside. RV(filter) returns the expression sent.
+      - Do not template untrusted values (a login, an address from an alert) into it - a value holding a double
+        quote would change the expression. Give them in O(users), O(client_ips), O(event_types) or O(session_ids).
     type: str
   q:
     description: Keywords that events must contain (Okta's C(q) parameter).
@@ -79,8 +118,9 @@ EXAMPLES = r'''
 - name: Sessions started from a suspicious address in the last 6 hours
   identity.okta.okta_log_info:
     since: 6h
-    filter: 'eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66"'
-  register: from_ip
+    event_types: [user.session.start]
+    client_ips: [203.0.113.66]
+  register: from_ip   # from_ip.filter: eventType eq "user.session.start" and client.ipAddress eq "203.0.113.66"
 
 - name: Revoke them
   identity.okta.okta_session:
@@ -91,10 +131,18 @@ EXAMPLES = r'''
 - name: Everything one user did today, newest first, only type and time
   identity.okta.okta_log_info:
     since: 24h
-    filter: 'actor.alternateId eq "jane.doe@example.com"'
+    users: [jane.doe@example.com]
     sort_order: DESCENDING
     query: "[].{type: eventType, at: published, ip: client.ipAddress}"
   register: activity
+
+- name: Sign-ins of the users an alert names (the values are quoted, never read as filter syntax)
+  identity.okta.okta_log_info:
+    since: 7d
+    users: "{{ alert.logins }}"
+    event_types: [user.session.start, user.authentication.sso]
+    filter: 'outcome.result eq "FAILURE"'   # ANDed: ... and (outcome.result eq "FAILURE")
+  register: sign_ins
 '''
 
 RETURN = r'''
@@ -126,6 +174,13 @@ client_ips:
   returned: always
   type: list
   elements: str
+filter:
+  description:
+    - The filter expression sent to Okta - O(filter) and the expression written from O(users), O(client_ips),
+      O(event_types) and O(session_ids) - or V(null) when there was none.
+  returned: always
+  type: str
+  sample: 'eventType eq "user.session.start" and (actor.id eq "jane@example.com" or actor.alternateId eq "jane@example.com")'
 window:
   description: The window queried, as sent to Okta.
   returned: always
@@ -149,6 +204,7 @@ import datetime
 import itertools
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import log_events
+from ansible_collections.identity.okta.plugins.module_utils.okta_filter import FilterValueError, all_of, any_of, quote_value
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
@@ -158,6 +214,37 @@ def to_okta_time(module, option, value, now):
         return parse_time(value, now)
     except ValueError as exc:
         module.fail_json(msg='%s %s.' % (option, exc), field=option)
+
+
+# Selection options, in the order their terms are written, and the event attributes each value is compared with.
+SELECTIONS = (
+    ('event_types', ('eventType',)),
+    ('users', ('actor.id', 'actor.alternateId')),
+    ('client_ips', ('client.ipAddress',)),
+    ('session_ids', ('authenticationContext.externalSessionId',)),
+)
+
+
+def build_filter(module):
+    """The filter expression for the task: one term per selection option (its values or-ed), and O(filter),
+    and-ed. Fails naming the option and the entry for a value no filter can carry, before any request."""
+    terms = []
+    for option, attributes in SELECTIONS:
+        values = module.params[option]
+        if values is None:
+            continue
+        for position, value in enumerate(values):
+            try:
+                if not value:
+                    raise FilterValueError('is empty; every entry must be a non-empty value.')
+                quote_value(value)
+            except FilterValueError as exc:
+                module.fail_json(msg='%s[%d] %s' % (option, position, exc), field=option)
+        try:
+            terms.append(any_of(attributes, distinct(values)))
+        except FilterValueError as exc:  # what is left: an empty list
+            module.fail_json(msg='%s %s' % (option, exc), field=option)
+    return all_of(*(terms + [module.params['filter']]))
 
 
 def distinct(values):
@@ -171,6 +258,10 @@ def main():
             since=dict(type='str', default='24h'),
             until=dict(type='str'),
             filter=dict(type='str'),
+            users=dict(type='list', elements='str'),
+            client_ips=dict(type='list', elements='str'),
+            event_types=dict(type='list', elements='str'),
+            session_ids=dict(type='list', elements='str'),
             q=dict(type='str'),
             sort_order=dict(type='str', default='ASCENDING', choices=['ASCENDING', 'DESCENDING']),
             page_size=dict(type='int', default=1000),
@@ -191,9 +282,10 @@ def main():
     if window['since'] >= window['until']:
         module.fail_json(msg='since (%s) must be before until (%s).' % (window['since'], window['until']),
                          field='since')
+    filter_expression = build_filter(module)
 
     def read():
-        stream = log_events(module.client, window['since'], window['until'], params['filter'], params['q'],
+        stream = log_events(module.client, window['since'], window['until'], filter_expression, params['q'],
                             params['sort_order'], params['page_size'])
         return list(itertools.islice(stream, params['max_events'] + 1))
 
@@ -209,6 +301,7 @@ def main():
         session_ids=distinct((e.get('authenticationContext') or {}).get('externalSessionId') for e in events),
         users=[dict(id=user_id, login=users[user_id]) for user_id in distinct(users_in_order)],
         client_ips=distinct((e.get('client') or {}).get('ipAddress') for e in events),
+        filter=filter_expression,
         window=window,
         truncated=truncated,
         retries=module.retries,

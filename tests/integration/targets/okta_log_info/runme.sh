@@ -24,6 +24,42 @@ rows = list(csv.DictReader(open(report)))
 assert [r['result'] for r in rows] == ['revoked', 'revoked'], rows
 left = [s for s in state['sessions'] if s['id'] in {r['session_id'] for r in rows}]
 assert left == [], left
-assert state['sessionCount'] == 8, state['sessionCount']  # 6 seeded + 2 from 203.0.113.66 stay; the 2 from 198.18.0.99 are gone
+# 6 seeded + 2 from 203.0.113.66 + 1 of the user with an odd login (runme.yml) stay; the 2 from 198.18.0.99 are gone
+assert state['sessionCount'] == 9, state['sessionCount']
 print('revoke_sessions_from_ip: 2 sessions from 198.18.0.99 revoked, the rest untouched')
+PY
+
+# Issue 10: a user value that closes the quote and adds "or actor.alternateId sw """ selected every session of
+# the org. The module now quotes it: the playbook finds 0 sessions, in check mode and for real, and revokes none.
+ATTACK='user="nobody@example.com\" or actor.alternateId sw \""'
+python - "$OKTA_ORG_URL" > before.json <<'PY'
+import json, sys, urllib.request
+print(json.dumps(json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/state'))))
+PY
+attack() {  # attack <directory> [--check]: run the playbook with the attacker's value in a directory of its own
+    mkdir "$1" && (cd "$1" && ANSIBLE_LOCALHOST_WARNING=false ansible-playbook -i localhost, -c local \
+        -e "ansible_python_interpreter=$(command -v python)" "$COLLECTION_ROOT/playbooks/revoke_sessions_from_ip.yml" \
+        -e "$ATTACK" -e since=1d "${@:2}")
+}
+attack preview --check
+attack for-real
+python - "$OKTA_ORG_URL" <<'PY'
+import csv, glob, json, sys, urllib.request
+from urllib.parse import parse_qs
+before = json.load(open('before.json'))
+after = json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/state'))
+for run in ('preview', 'for-real'):
+    [report] = glob.glob(run + '/okta-reports/revoke-sessions-from-ip-*.json')
+    document = json.load(open(report))
+    assert document['results'] == [], (run, document['results'])
+    assert document['summary']['users'] == [] and int(document['summary']['revoked']) == 0, document['summary']
+    [rows] = [list(csv.DictReader(open(path))) for path in glob.glob(run + '/okta-reports/revoke-sessions-from-ip-*.csv')]
+    assert rows == [], rows
+assert after['sessionCount'] == before['sessionCount'] == 9, (before['sessionCount'], after['sessionCount'])
+assert sorted(s['id'] for s in after['sessions']) == sorted(s['id'] for s in before['sessions'])
+assert after['revocations'] == before['revocations'], 'a session was revoked'
+logs = [r for r in json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/requests')) if r['path'] == '/api/v1/logs']
+sent = parse_qs(logs[-1]['query'])['filter'][0]
+assert 'actor.alternateId eq "nobody@example.com\\" or actor.alternateId sw \\""' in sent, sent
+print('revoke_sessions_from_ip: the injection selected 0 of %d sessions and revoked none' % after['sessionCount'])
 PY
