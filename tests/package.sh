@@ -2,10 +2,27 @@
 # Builds the collection tarball, installs it into an empty collections path, and uses
 # the installed copy: ansible-doc for every module, and a responder playbook run by its
 # FQCN against the simulator. Catches files missing from the build (build_ignore, galaxy.yml).
+#
+# It must not depend on what the user has installed: identity.okta may already be in
+# ~/.ansible/collections or in site-packages, so every Ansible command here sees only the
+# empty path this script made.
 set -euo pipefail
 ROOT=$(pwd)   # the ansible_collections/identity/okta copy made by tests/run_tests.sh
 WORK=$(mktemp -d)
-trap 'kill "${OKTA_SIMULATOR_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+OKTA_SIMULATOR_PID=
+cleanup() {
+    # Only a simulator this script started: `kill` of an empty or 0 PID would signal the whole process group.
+    if [ -n "$OKTA_SIMULATOR_PID" ] && [ "$OKTA_SIMULATOR_PID" -gt 0 ] 2>/dev/null; then
+        kill "$OKTA_SIMULATOR_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "package check failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+
+export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+installed="$WORK/collections/ansible_collections/identity/okta"
 
 echo "Running package check 'build'"
 ansible-galaxy collection build --output-path "$WORK" "$ROOT" >/dev/null
@@ -15,13 +32,16 @@ if tar -tzf "$tarball" | grep -E '(^|/)(tests/output|\.venv|\.ci)/'; then
 fi
 
 echo "Running package check 'install'"
-ansible-galaxy collection install --offline -p "$WORK/collections" "$tarball" >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
-installed="$WORK/collections/ansible_collections/identity/okta"
-test -f "$installed/MANIFEST.json"
+ansible-galaxy collection install --offline --force -p "$WORK/collections" "$tarball" >"$WORK/install.log" 2>&1 \
+    || { cat "$WORK/install.log"; exit 1; }
+[ -f "$installed/MANIFEST.json" ] || { echo "ansible-galaxy did not install into $installed:"; cat "$WORK/install.log"; exit 1; }
+# The copy Ansible resolves must be the one just installed, not one from the user's collections path.
+resolved=$(ansible-galaxy collection list identity.okta --format json 2>/dev/null | python -c '
+import json, sys; print(" ".join(json.load(sys.stdin)))')
+[ "$resolved" = "$WORK/collections/ansible_collections" ] || { echo "identity.okta resolves to: $resolved"; exit 1; }
 
 echo "Running package check 'ansible-doc'"
-for module in okta_session okta_session_info okta_user_sessions; do
+for module in okta_session okta_session_info okta_user_sessions okta_log_info; do
     ansible-doc "identity.okta.$module" | grep -q "org_url" || { echo "no docs for $module"; exit 1; }
 done
 ansible-doc -t filter identity.okta.to_csv >/dev/null
