@@ -43,6 +43,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without requests
 COLLECTION_VERSION = '0.1.0'
 
 LOOPBACK_NAMES = ('localhost',)
+DEFAULT_PORTS = {'https': 443, 'http': 80}
+MAX_TIMEOUT_SECONDS = 3600
+MAX_RETRIES = 20
 RETRYABLE_STATUSES = (502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
@@ -50,21 +53,40 @@ RATE_LIMIT_PATIENCE_SECONDS = 600.0  # per call: ten of Okta's one-minute window
 
 
 def validate_org_url(org_url):
-    """Return the org URL without a trailing slash, or raise OktaConfigError."""
+    """Return the org's origin, normalised (lower-case scheme and host, no default port), or raise OktaConfigError."""
     if not org_url:
         raise OktaConfigError('org_url', 'org_url is required (or set OKTA_CLIENT_ORGURL / OKTA_ORG_URL).')
     parts = urlsplit(org_url)
-    if parts.scheme not in ('https', 'http') or not parts.hostname:
+    if parts.scheme.lower() not in ('https', 'http') or not parts.hostname:
         raise OktaConfigError('org_url', 'org_url must be an absolute https:// URL such as https://example.okta.com, got %r.' % org_url)
     if parts.username is not None or parts.password is not None:
         raise OktaConfigError('org_url', 'org_url must not contain a user name or password.')
     if parts.path not in ('', '/') or parts.query or parts.fragment:
         raise OktaConfigError('org_url', 'org_url must be the bare org address (for example https://example.okta.com), '
                                          'without a path, query or fragment.')
-    if parts.scheme == 'http' and not is_loopback_host(parts.hostname):
+    try:
+        port = parts.port
+    except ValueError:
+        raise OktaConfigError('org_url', 'org_url has a port that is not a number from 1 to 65535: %r.' % org_url)
+    if port == 0:
+        raise OktaConfigError('org_url', 'org_url has a port that is not a number from 1 to 65535: %r.' % org_url)
+    if parts.scheme.lower() == 'http' and not is_loopback_host(parts.hostname):
         raise OktaConfigError('org_url', 'org_url must use https://; plain http:// is accepted only for loopback hosts '
                                          '(127.0.0.0/8, ::1, localhost), got host %r.' % parts.hostname)
-    return '%s://%s' % (parts.scheme, parts.netloc)
+    return origin(org_url)
+
+
+def origin(url):
+    """``scheme://host[:port]`` of ``url`` as a browser compares origins: lower case, the default port left out."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or '').lower()
+    if ':' in host:
+        host = '[%s]' % host
+    port = parts.port
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = '%s:%d' % (host, port)
+    return '%s://%s' % (scheme, host)
 
 
 def is_loopback_host(host):
@@ -115,6 +137,11 @@ def int_header(headers, name):
         return int(headers.get(name))
     except (TypeError, ValueError):
         return None
+
+
+def _certificate_refused(exc):
+    """Whether the TLS certificate failed verification: that fails again, so it is never retried."""
+    return isinstance(exc, requests.exceptions.SSLError) and 'certificate verify failed' in str(exc).lower()
 
 
 class RateLimiter:
@@ -195,10 +222,11 @@ class OktaClient:
         if credentials != 1:
             raise OktaConfigError('api_token', 'Exactly one credential is required: set api_token, access_token or '
                                                'client_id with private_key, not %s.' % ('several' if credentials else 'none'))
-        if max_retries < 0:
-            raise OktaConfigError('max_retries', 'max_retries must be 0 or more.')
-        if timeout <= 0:
-            raise OktaConfigError('timeout', 'timeout must be a positive number of seconds.')
+        if not 0 <= max_retries <= MAX_RETRIES:
+            raise OktaConfigError('max_retries', 'max_retries must be from 0 to %d, got %s.' % (MAX_RETRIES, max_retries))
+        if not 0 < timeout <= MAX_TIMEOUT_SECONDS:  # also refuses NaN and infinity
+            raise OktaConfigError('timeout', 'timeout must be a number of seconds above 0 and at most %d, got %s.'
+                                  % (MAX_TIMEOUT_SECONDS, timeout))
         if not 0 < max_api_share <= 1:
             raise OktaConfigError('max_api_share', 'max_api_share must be greater than 0 and at most 1.')
         self.timeout = timeout
@@ -214,7 +242,10 @@ class OktaClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, concurrency), max_retries=0)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed with every request, never only set on the session: requests lets REQUESTS_CA_BUNDLE and
+        # CURL_CA_BUNDLE override a session's verify, and the task's ca_path / validate_certs must win.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session.verify = self.verify
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent(ansible_version)})
         if private_key_jwt:
             self.session.auth = PrivateKeyJwtAuth(self, **private_key_jwt)
@@ -242,9 +273,9 @@ class OktaClient:
         if path_or_url.startswith('/'):
             return self.base_url + path_or_url
         # Pagination links are absolute; never send our credential to another origin.
-        parts = urlsplit(path_or_url)
-        if '%s://%s' % (parts.scheme, parts.netloc) != self.base_url:
-            raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.' % parts.netloc)
+        if origin(path_or_url) != self.base_url:
+            raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.'
+                               % urlsplit(path_or_url).netloc)
         return path_or_url
 
     def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, **send):
@@ -267,10 +298,11 @@ class OktaClient:
             retrying = True
             try:
                 response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
-                                                allow_redirects=False, **send)
+                                                allow_redirects=False, verify=self.verify, **send)
             except requests.exceptions.RequestException as exc:
                 unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
-                if (idempotent or not unknown) and attempt < self.max_retries:
+                transient = not _certificate_refused(exc)
+                if transient and (idempotent or not unknown) and attempt < self.max_retries:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
@@ -320,7 +352,10 @@ class OktaClient:
         detail = str(getattr(cause, 'reason', None) or cause or '')
         if detail:
             message += ' (%s)' % detail
-        if not idempotent:
+        if _certificate_refused(exc):
+            message += ('. The certificate of org_url is not trusted: check org_url, or give the CA that signed '
+                        'it with ca_path')
+        elif not idempotent:
             message += '. The request may or may not have been processed and was not retried.'
         return message
 

@@ -5,6 +5,7 @@ set -eu
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
 KEYS=$(mktemp -d)
 python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS"   # cert.pem, key.pem, private.pem, public.pem
+mkdir "$KEYS/other" && python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS/other"   # an unrelated CA
 source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 2 --oauth-client "0oaScanApp=$KEYS/public.pem"
 # A second simulator speaks https with a self-signed certificate.
 tls_info=$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --api-token tls-sim-token-5c1a \
@@ -13,12 +14,12 @@ TLS_URL=$(sed -n 's/^OKTA_ORG_URL=//p' <<<"$tls_info")
 tls_pid=$(sed -n 's/^OKTA_SIMULATOR_PID=//p' <<<"$tls_info")
 stop_both() {
     local status=$?
-    kill "$tls_pid" 2>/dev/null || true
+    [ -z "$tls_pid" ] || kill "$tls_pid" 2>/dev/null || true
     (exit "$status")   # stop_simulator reads the exit status of the target from $?
     stop_simulator
 }
 trap stop_both EXIT
-export BAD_TOKEN="not-the-token-7d1e0c5a9b" TLS_URL TLS_CA="$KEYS/cert.pem" PRIVATE_KEY_FILE="$KEYS/private.pem"
+export BAD_TOKEN="not-the-token-7d1e0c5a9b" TLS_URL TLS_CA="$KEYS/cert.pem" OTHER_CA="$KEYS/other/cert.pem" PRIVATE_KEY_FILE="$KEYS/private.pem"
 
 output="${OUTPUT_DIR}/okta_connection.out"
 if ! ansible-playbook -i "$INVENTORY_PATH" runme.yml -vvv "$@" > "$output" 2>&1; then

@@ -237,6 +237,28 @@ def test_pagination_follows_link_next_to_the_end(okta_sim):
     assert running.state()['requestCounts']['GET /api/v1/groups/{id}/users'] == 3
 
 
+@pytest.mark.parametrize('spelling', ['http://LOCALHOST:{port}', 'HTTP://LocalHost:{port}/'])
+def test_pagination_follows_links_whatever_the_case_of_the_org_url(okta_sim, spelling):
+    # Okta writes its links with the canonical origin; the org URL may be typed another way.
+    running = okta_sim(users=450, groups=1)
+    port = int(running.base_url.rsplit(":", 1)[1])
+    client = OktaClient(spelling.format(port=port), api_token=running.api_token)
+    group = okta_api.find_groups(client, 'group-1')[0]
+    assert len(list(okta_api.group_members(client, group['id'], page_size=200))) == 450
+
+
+@pytest.mark.parametrize('url, normalised', [
+    ('https://Example.OKTA.com', 'https://example.okta.com'),
+    ('https://example.okta.com:443', 'https://example.okta.com'),
+    ('HTTPS://example.okta.com:443/', 'https://example.okta.com'),
+    ('https://example.okta.com:8443', 'https://example.okta.com:8443'),
+    ('http://127.0.0.1:80', 'http://127.0.0.1'),
+    ('http://[::1]:80', 'http://[::1]'),
+])
+def test_org_urls_are_normalised_as_origins(url, normalised):
+    assert validate_org_url(url) == normalised
+
+
 def test_every_request_names_the_collection_in_its_user_agent(okta_sim):
     running = okta_sim(users=1)
     client = client_for(running, ansible_version='2.19.14')
@@ -292,12 +314,23 @@ def test_accepted_org_urls(url):
     ('ftp://example.okta.com', 'https://'),
     ('example.okta.com', 'https://'),
     ('', 'required'),
+    ('https://example.okta.com:99999', 'port'),
+    ('https://example.okta.com:0', 'port'),
+    ('https://example.okta.com:x', 'port'),
 ])
 def test_rejected_org_urls_name_the_option(url, why):
     with pytest.raises(OktaConfigError) as caught:
         validate_org_url(url)
     assert caught.value.field == 'org_url'
     assert 'org_url' in str(caught.value) and why in str(caught.value)
+
+
+@pytest.mark.parametrize('option, value', [('timeout', float('inf')), ('timeout', float('nan')), ('timeout', 0),
+                                           ('timeout', 1e9), ('max_retries', -1), ('max_retries', 1000)])
+def test_out_of_range_options_are_refused_naming_them(option, value):
+    with pytest.raises(OktaConfigError) as caught:
+        OktaClient('https://example.okta.com', api_token='t', **{option: value})
+    assert caught.value.field == option and option in str(caught.value)
 
 
 @pytest.mark.parametrize('credentials', [{}, {'api_token': 'a', 'access_token': 'b'}])

@@ -47,6 +47,40 @@ def test_self_signed_certificate_is_accepted_without_validation(tls_sim):
     assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
 
 
+@pytest.fixture
+def other_ca(tmp_path):
+    """A certificate of another, unrelated CA: trusting it must not make the simulator trusted."""
+    directory = tmp_path / 'other'
+    directory.mkdir()
+    return write_self_signed(str(directory))[0]
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_ca_path_wins_over_a_ca_bundle_from_the_environment(tls_sim, other_ca, monkeypatch, variable):
+    # The environment trusts the simulator, the task pins another CA: the task must win.
+    monkeypatch.setenv(variable, tls_sim.cert)
+    client = client_for(tls_sim, ca_path=other_ca, max_retries=4)
+    with pytest.raises(OktaApiError) as caught:
+        okta_api.get_user(client, 'user1@example.com')
+    assert 'CERTIFICATE_VERIFY_FAILED' in str(caught.value) and 'ca_path' in str(caught.value)
+    # A certificate that is not trusted is not a transient failure: one attempt, no retry.
+    assert (client.requests, client.retries) == (1, 0)
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_ca_path_is_used_when_the_environment_names_another_bundle(tls_sim, other_ca, monkeypatch, variable):
+    monkeypatch.setenv(variable, other_ca)
+    client = client_for(tls_sim, ca_path=tls_sim.cert)
+    assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_validate_certs_false_wins_over_a_ca_bundle_from_the_environment(tls_sim, other_ca, monkeypatch, variable):
+    monkeypatch.setenv(variable, other_ca)
+    client = client_for(tls_sim, validate_certs=False)
+    assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
+
+
 def test_authorization_is_not_sent_to_where_a_redirect_points(okta_sim):
     running = okta_sim(users=1, sessions_per_user=1)
     elsewhere = okta_sim()
