@@ -21,7 +21,8 @@ options:
       - Must not carry a path, query, fragment or user name.
       - Like every connection setting, taken from the task first, then from the environment
         (E(OKTA_CLIENT_ORGURL), then E(OKTA_ORG_URL)), then from C(okta.client.orgUrl) in
-        C(~/.okta/okta.yaml), the configuration file of Okta's SDKs.
+        C(~/.okta/okta.yaml), the configuration file of Okta's SDKs. That file is read only for what the task
+        and the environment leave unset; when it is read and cannot be used, the error names the file and the key.
     type: str
   api_token:
     description:
@@ -47,6 +48,9 @@ options:
         (O(access_token)) or V(PrivateKey) (O(client_id) and O(private_key)).
       - Inferred from the credential given when not set. Falls back to E(OKTA_CLIENT_AUTHORIZATIONMODE)
         and C(okta.client.authorizationMode).
+      - Set on the task, it chooses among the credentials found in the environment or the file - for example
+        V(PrivateKey) when both E(OKTA_CLIENT_TOKEN) and E(OKTA_CLIENT_CLIENTID) with E(OKTA_CLIENT_PRIVATEKEY)
+        are set.
     type: str
     choices: [SSWS, Bearer, PrivateKey]
   client_id:
@@ -84,15 +88,18 @@ options:
   ca_path:
     description:
       - A PEM file of CA certificates to verify O(org_url) with, for example a corporate TLS inspection CA.
+      - O(ca_path) and O(validate_certs) win over E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE). Without O(ca_path),
+        a CA bundle named by those variables is trusted, as Python C(requests) does, else the system CAs.
+      - A certificate that fails verification is not retried.
     type: path
   timeout:
     description:
-      - Seconds to wait for Okta to connect and answer each HTTP request.
+      - Seconds to wait for Okta to connect and answer each HTTP request, more than 0 and at most 3600.
     type: float
     default: 30
   max_retries:
     description:
-      - How many times one API call is retried after a failure; V(0) turns all retries off.
+      - How many times one API call is retried after a failure, from V(0) (all retries off) to V(20).
       - A call refused by Okta's rate limit (HTTP 429) is retried after the time Okta gives in
         C(X-Rate-Limit-Reset), measured on Okta's clock. Those waits do not count against
         O(max_retries) - Okta did not act and said when to come back - but one call waits at

@@ -28,6 +28,7 @@ CONFIG_FILE = '~/.okta/okta.yaml'
 SSWS, BEARER, PRIVATE_KEY = 'SSWS', 'Bearer', 'PrivateKey'
 AUTHORIZATION_MODES = (SSWS, BEARER, PRIVATE_KEY)
 CREDENTIALS = ('api_token', 'access_token', 'client_id', 'private_key')
+NEEDED = {SSWS: ('api_token',), BEARER: ('access_token',), PRIVATE_KEY: ('client_id', 'private_key')}
 
 # Okta's SDK names first, then the short ones.
 ENVIRONMENT = dict(
@@ -89,19 +90,56 @@ def _environment_layer(environ):
 
 
 def _file_layer(path):
+    """The SDK config file's settings; a file that is there but broken names itself and the key at fault."""
     path = os.path.expanduser(path)
     if not os.path.isfile(path):
         return {}
     if not HAS_YAML:
         raise OktaConfigError('org_url', 'PyYAML is needed to read %s' % path)
     try:
-        with open(path) as handle:
-            document = yaml.safe_load(handle) or {}
-        client = (document.get('okta') or {}).get('client') or {}
-    except (yaml.YAMLError, AttributeError, IOError, OSError) as exc:
+        with open(path, 'rb') as handle:
+            document = yaml.safe_load(handle.read().decode('utf-8'))
+    except UnicodeDecodeError:
+        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: it is not UTF-8 text.' % path)
+    except (yaml.YAMLError, IOError, OSError) as exc:
         raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: %s' % (path, exc))
-    return dict((setting, (client[key], '%s okta.client.%s' % (path, key)))
-                for setting, key in CONFIG_FILE_KEYS.items() if client.get(key) not in (None, '', []))
+    client = document
+    for key in ('okta', 'client'):
+        if client is None:
+            return {}
+        if not isinstance(client, dict):
+            raise OktaConfigError('org_url', '%s: %s must be a mapping (okta.client.orgUrl, okta.client.token, ...), '
+                                             'not a %s.' % (path, 'the document' if key == 'okta' else 'okta',
+                                                            type(client).__name__))
+        client = client.get(key)
+    if client is None:
+        return {}
+    if not isinstance(client, dict):
+        raise OktaConfigError('org_url', '%s: okta.client must be a mapping, not a %s.' % (path, type(client).__name__))
+    layer = {}
+    for setting, key in CONFIG_FILE_KEYS.items():
+        value = client.get(key)
+        if value in (None, '', []):
+            continue
+        allowed = (str, list) if setting == 'scopes' else (str,)
+        if not isinstance(value, allowed) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+            raise OktaConfigError(setting, '%s: okta.client.%s must be %s, not %r.'
+                                  % (path, key, 'a string or a list of strings' if setting == 'scopes' else 'a string',
+                                     value if setting not in ('api_token', 'private_key') else type(value).__name__))
+        layer[setting] = (value, '%s okta.client.%s' % (path, key))
+    return layer
+
+
+def _credential_layer(layers, mode):
+    """The first source with a credential - with the one ``mode`` needs, when the task chose a mode."""
+    needed = NEEDED.get(mode)
+    for layer in layers:
+        if needed is None and any(c in layer for c in CREDENTIALS):
+            return layer
+        # With Bearer, the SDKs also take the access token from `token` (api_token).
+        if needed is not None and (all(n in layer for n in needed) or (mode == BEARER and 'api_token' in layer)):
+            return layer
+    return None
 
 
 def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
@@ -109,24 +147,37 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
 
     Credentials (and the authorization mode and scopes that go with them) are taken
     as a whole from the first source that has any, so a token in the task is never
-    mixed with a private key from the environment.
+    mixed with a private key from the environment. An ``authorization_mode`` set on
+    the task chooses which credential to take. The file is read only for what the
+    task and the environment leave unset, so a broken file cannot break a task that
+    does not need it.
     """
     environ = os.environ if environ is None else environ
-    layers = [_task_layer(params), _environment_layer(environ), _file_layer(config_file)]
+    layers = [_task_layer(params), _environment_layer(environ)]
+    task_mode = layers[0].get('authorization_mode', (None,))[0]
+    if ('org_url' not in layers[0] and 'org_url' not in layers[1]) or _credential_layer(layers, task_mode) is None:
+        layers.append(_file_layer(config_file))
 
     values, sources = {}, {}
     for layer in layers:
         if 'org_url' in layer:
             values['org_url'], sources['org_url'] = layer['org_url']
             break
-    credential_layer = next((layer for layer in layers if any(c in layer for c in CREDENTIALS)), None)
+    credential_layer = _credential_layer(layers, task_mode)
     if credential_layer is None:
+        if task_mode in NEEDED:
+            raise OktaConfigError(NEEDED[task_mode][0], 'authorization_mode %s needs %s, but no source sets %s '
+                                  '(task options, OKTA_CLIENT_* variables or %s).'
+                                  % (task_mode, ' and '.join(NEEDED[task_mode]), ' and '.join(NEEDED[task_mode]),
+                                     config_file))
         raise OktaConfigError('api_token', 'No Okta credential: set api_token, access_token, or client_id with '
                                            'private_key (as task options, OKTA_CLIENT_* variables or in %s).'
                               % config_file)
     for setting in CREDENTIALS + ('authorization_mode', 'key_id', 'scopes'):
         if setting in credential_layer:
             values[setting], sources[setting] = credential_layer[setting]
+    if task_mode is not None:
+        values['authorization_mode'], sources['authorization_mode'] = layers[0]['authorization_mode']
     connection = Connection(values, sources)
 
     mode = values.get('authorization_mode')
@@ -144,7 +195,7 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
             raise OktaConfigError(present[0], 'Several credentials are set: %s. Set one, or choose with '
                                               'authorization_mode.' % ', '.join(connection.where(c) for c in present))
         mode = {'api_token': SSWS, 'access_token': BEARER}.get(present[0], PRIVATE_KEY)
-    needed = {SSWS: ('api_token',), BEARER: ('access_token',), PRIVATE_KEY: ('client_id', 'private_key')}[mode]
+    needed = NEEDED[mode]
     missing = [n for n in needed if not values.get(n)]
     if missing:
         raise OktaConfigError(missing[0], 'authorization_mode %s needs %s, but %s %s not set (found: %s).'

@@ -129,3 +129,64 @@ def test_a_broken_config_file_is_a_clear_error(config_file):
     with pytest.raises(OktaConfigError) as caught:
         resolve(task(), environ={}, config_file=path)
     assert 'not a readable Okta SDK configuration' in str(caught.value)
+
+
+@pytest.mark.parametrize('text', [
+    'okta:\n  client: [1, 2]\n',
+    'okta: [1, 2]\n',
+    '- just\n- a list\n',
+    'okta:\n  client:\n    orgUrl: [unclosed\n',
+    'okta:\n  client:\n    token: {a: 1}\n',
+])
+def test_a_broken_config_file_does_not_matter_when_the_task_sets_everything(config_file, text):
+    path = config_file(text)
+    connection = resolve(task(org_url='https://task.okta.com', api_token='task-token'), environ={}, config_file=path)
+    assert (connection.org_url, connection.api_token) == ('https://task.okta.com', 'task-token')
+
+
+def test_a_config_file_that_is_not_utf8_does_not_matter_when_the_task_sets_everything(tmp_path):
+    path = tmp_path / 'okta.yaml'
+    path.write_bytes(b'okta:\n  client:\n    orgUrl: https://\xff\xfe.okta.com\n')
+    connection = resolve(task(org_url='https://task.okta.com', api_token='task-token'), environ={}, config_file=str(path))
+    assert connection.org_url == 'https://task.okta.com'
+
+
+@pytest.mark.parametrize('text, field, words', [
+    ('okta:\n  client: [1, 2]\n', 'org_url', 'okta.client must be a mapping'),
+    ('okta: [1, 2]\n', 'org_url', 'okta must be a mapping'),
+    ('okta:\n  client:\n    orgUrl: [1, 2]\n', 'org_url', 'okta.client.orgUrl must be a string'),
+    ('okta:\n  client:\n    orgUrl: https://file.okta.com\n    token: 12\n', 'api_token', 'okta.client.token must be a string'),
+    ('okta:\n  client:\n    orgUrl: https://file.okta.com\n    scopes: [1]\n', 'scopes', 'okta.client.scopes must be'),
+])
+def test_a_broken_config_file_that_is_needed_names_the_file_and_the_key(config_file, text, field, words):
+    path = config_file(text)
+    with pytest.raises(OktaConfigError) as caught:
+        resolve(task(), environ={}, config_file=path)
+    assert caught.value.field == field
+    assert path in str(caught.value) and words in str(caught.value)
+
+
+def test_a_config_file_that_is_not_utf8_and_needed_is_named(tmp_path):
+    path = tmp_path / 'okta.yaml'
+    path.write_bytes(b'okta:\n  client:\n    orgUrl: https://\xff\xfe.okta.com\n')
+    with pytest.raises(OktaConfigError) as caught:
+        resolve(task(), environ={}, config_file=str(path))
+    assert str(path) in str(caught.value) and 'UTF-8' in str(caught.value)
+
+
+def test_the_authorization_mode_of_the_task_chooses_among_credentials_in_the_environment():
+    environ = {'OKTA_CLIENT_ORGURL': 'https://env.okta.com', 'OKTA_CLIENT_TOKEN': 'env-token',
+               'OKTA_CLIENT_CLIENTID': '0oaApp', 'OKTA_CLIENT_PRIVATEKEY': '/keys/app.pem'}
+    by_key = resolve(task(authorization_mode='PrivateKey'), environ=environ, config_file='/nonexistent',
+                     default_scopes=['okta.users.read'])
+    assert (by_key.authorization_mode, by_key.client_id, by_key.api_token) == ('PrivateKey', '0oaApp', None)
+    assert by_key.sources['authorization_mode'] == 'task option authorization_mode'
+    by_token = resolve(task(authorization_mode='SSWS'), environ=environ, config_file='/nonexistent')
+    assert (by_token.authorization_mode, by_token.api_token, by_token.client_id) == ('SSWS', 'env-token', None)
+
+
+def test_an_authorization_mode_of_the_task_without_its_credential_anywhere_is_named():
+    with pytest.raises(OktaConfigError) as caught:
+        resolve(task(authorization_mode='PrivateKey'), environ={'OKTA_CLIENT_TOKEN': 'env-token'},
+                config_file='/nonexistent')
+    assert caught.value.field == 'client_id' and 'authorization_mode PrivateKey needs client_id and private_key' in str(caught.value)
