@@ -27,6 +27,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_config import A
 
 try:
     import jmespath
+    import jmespath.functions
     HAS_JMESPATH = True
     JMESPATH_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised only without jmespath
@@ -208,18 +209,72 @@ class OktaModule(AnsibleModule):
                 unique.append(value)
         return unique
 
+    def single_or_list(self, single, many):
+        """The IDs of option ``single`` (one value) or ``many`` (a list), checked; ``(option name, ids)``.
+
+        An empty ``single`` is refused: it is always a mistake, never "nothing to do".
+        """
+        if self.params.get(single) is not None:
+            problem = _id_problem(self.params[single], SESSION_ID)
+            if problem:
+                self.fail_json(msg='%s %s' % (single, problem), field=single)
+            return single, [self.params[single]]
+        return many, self.validate_id_list(many, self.params.get(many) or [])
+
+    def refuse_options(self, state, *names):
+        """Options that make no sense with this ``state`` are refused, not silently ignored."""
+        given = [n for n in names if self.params.get(n) not in (None, [], '')]
+        if given:
+            self.fail_json(msg='%s cannot be used with state=%s.' % (' and '.join(given), state), field=given[0])
+
     def _compile_query(self):
-        """The task's JMESPath ``query``, compiled before any request so a typo costs no API call."""
+        """The task's JMESPath ``query``, compiled and its functions checked before any request, so a typo
+        costs no API call."""
         expression = self.params.get('query')
         if not expression:
             return None
         if not HAS_JMESPATH:
             self.fail_json(msg=missing_required_lib('jmespath'), exception=str(JMESPATH_IMPORT_ERROR))
         try:
-            return jmespath.compile(expression)
+            compiled = jmespath.compile(expression)
         except jmespath.exceptions.JMESPathError as exc:
             self.fail_json(msg='query is not a valid JMESPath expression: %s' % exc, field='query')
+        problem = _function_problem(compiled.parsed)
+        if problem:
+            self.fail_json(msg='query %s' % problem, field='query')
+        return compiled
 
     def apply_query(self, data):
-        """Filter ``data`` with the task's JMESPath ``query``, if set."""
-        return self._query.search(data) if self._query else None
+        """Filter ``data`` with the task's JMESPath ``query``, if set; an evaluation error fails naming ``query``."""
+        if not self._query:
+            return None
+        try:
+            return self._query.search(data)
+        except jmespath.exceptions.JMESPathTypeError as exc:
+            # Its own text quotes the whole offending value (a whole log event, say): say only what and where.
+            self.fail_json(msg='query failed: %s() got a value of type %s where it takes %s.'
+                           % (exc.function_name, exc.actual_type, ' or '.join(exc.expected_types or ['another type'])),
+                           field='query', retries=self.retries)
+        except (jmespath.exceptions.JMESPathError, TypeError, ValueError) as exc:
+            self.fail_json(msg='query failed: %s' % ' '.join(str(exc).split())[:200], field='query', retries=self.retries)
+
+
+def _function_problem(node):
+    """Why a parsed JMESPath expression cannot run (an unknown function, a wrong number of arguments), or None."""
+    if node.get('type') == 'function_expression':
+        name = node.get('value')
+        known = jmespath.functions.Functions.FUNCTION_TABLE.get(name)
+        if known is None:
+            return 'calls %s(), which is not a JMESPath function.' % name
+        signature = known['signature']
+        given = len(node.get('children') or [])
+        variadic = any(argument.get('variadic') for argument in signature)
+        if given < len(signature) or (given > len(signature) and not variadic):
+            return 'calls %s() with %d arguments; it takes %s%d.' % (name, given, 'at least ' if variadic else '',
+                                                                    len(signature))
+    for child in node.get('children') or []:
+        if isinstance(child, dict):
+            problem = _function_problem(child)
+            if problem:
+                return problem
+    return None

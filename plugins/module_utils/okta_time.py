@@ -33,7 +33,10 @@ def parse_time(value, now=None):
         return okta_time(now)
     duration = DURATION.match(text)
     if duration:
-        return okta_time(now - datetime.timedelta(**{UNITS[duration.group(2)]: float(duration.group(1))}))
+        try:
+            return okta_time(now - datetime.timedelta(**{UNITS[duration.group(2)]: float(duration.group(1))}))
+        except (OverflowError, ValueError):
+            raise ValueError('is a duration too long to count back from now, got %r' % text)
     try:
         moment = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
     except ValueError:
@@ -41,4 +44,7 @@ def parse_time(value, now=None):
                          '2026-11-25T06:00:00Z, got %r' % text)
     if moment.tzinfo is None:
         raise ValueError('must say its time zone (for example a trailing Z for UTC), got %r' % text)
-    return okta_time(moment)
+    try:
+        return okta_time(moment)
+    except (OverflowError, ValueError):
+        raise ValueError('is not a time Okta can take, got %r' % text)

@@ -190,7 +190,8 @@ failed_ids:
   type: list
   elements: str
 msg:
-  description: A one-line summary, such as V(298 revoked, 2 already absent, 0 failed).
+  description: A one-line summary, such as V(298 revoked, 2 already absent, 0 failed), or in check mode
+    V(would revoke 298, 2 already absent, 0 failed).
   returned: when O(state=absent)
   type: str
 retries:
@@ -221,7 +222,7 @@ def ensure_present(module):
 
 
 def ensure_refreshed(module):
-    session_id = module.validate_id_list('session_id', [module.params['session_id']])[0]
+    session_id = module.single_or_list('session_id', 'session_ids')[1][0]
     missing = 'Session %s does not exist, so it cannot be refreshed.' % session_id
     before = get_session(module.client, session_id) if (module.check_mode or module._diff) else None
     if module.check_mode:
@@ -243,8 +244,7 @@ def ensure_refreshed(module):
 
 
 def ensure_absent(module):
-    ids = [module.params['session_id']] if module.params['session_id'] else module.params['session_ids']
-    ids = module.validate_id_list('session_id' if module.params['session_id'] else 'session_ids', ids)
+    dummy, ids = module.single_or_list('session_id', 'session_ids')
 
     def would_revoke(session_id):
         return REVOKED if get_session(module.client, session_id) is not None else ABSENT
@@ -259,7 +259,8 @@ def ensure_absent(module):
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
-    outcome['msg'] = '%d revoked, %d already absent, %d failed' % (
+    outcome['msg'] = ('would revoke %d, %d already absent, %d failed' if module.check_mode else
+                      '%d revoked, %d already absent, %d failed') % (
         len(by_outcome['revoked']), len(by_outcome['absent']), len(by_outcome['failed_ids']))
     if by_outcome['failed_ids']:
         reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
@@ -291,6 +292,9 @@ def main():
         supports_check_mode=True,
     )
     handlers = dict(present=ensure_present, refreshed=ensure_refreshed, absent=ensure_absent)
+    state = module.params['state']
+    module.refuse_options(state, *dict(present=('session_id', 'session_ids'), refreshed=('session_token', 'session_ids'),
+                                       absent=('session_token',))[state])
     result = module.run(lambda: handlers[module.params['state']](module))
     result['retries'] = module.retries
     if not module._diff:

@@ -114,9 +114,7 @@ def main():
         required_one_of=[('session_id', 'session_ids')],
         supports_check_mode=True,
     )
-    single = module.params['session_id']
-    ids = module.validate_id_list('session_id' if single else 'session_ids',
-                                  [single] if single else module.params['session_ids'])
+    dummy, ids = module.single_or_list('session_id', 'session_ids')
 
     def read(session_id):
         session = get_session(module.client, session_id)

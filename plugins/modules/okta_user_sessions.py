@@ -36,6 +36,8 @@ options:
   users:
     description:
       - Users whose sessions to clear, each an Okta user ID (V(00u...)) or a login (V(jane.doe@example.com)).
+        A user named twice, by login and by ID for example, is cleared with one call.
+      - A name that matches nobody in Okta ends as V(not_found) with a warning that names it; see O(fail_on_not_found).
       - Logins are looked up first (C(GET /api/v1/users/{login})). Logins containing C(/) cannot be looked up
         by Okta; give their ID.
     type: list
@@ -50,6 +52,14 @@ options:
     type: list
     elements: str
     default: []
+  fail_on_not_found:
+    description:
+      - What to do when a user named in O(users) matches nobody in Okta (a typo, or a user already deleted).
+      - V(false) clears everyone else and ends with a warning that names each such user.
+      - V(true) still clears everyone else, then fails the task naming them, so a run cannot end green with a
+        user missed.
+    type: bool
+    default: false
   state:
     description:
       - V(absent) clears the sessions. It is the only state; Okta has no call to list a user's sessions,
@@ -129,6 +139,12 @@ results:
       description: The group (as named in O(groups)) through which the user was found.
       type: str
       returned: for group members
+    same_user_as:
+      description:
+        - The name under which this user was already taken (the same person named by login and by ID, say).
+          No second call is made; the entry shares that call's outcome, and RV(summary) counts the person once.
+      type: str
+      returned: for the second and later names of one user
     msg:
       description: Why it failed.
       type: str
@@ -170,7 +186,7 @@ groups:
       type: str
       returned: unless RV(groups[].result=found)
 summary:
-  description: How many users ended in each result.
+  description: How many distinct users ended in each result (in check mode, would end).
   returned: always
   type: dict
   sample: {cleared: 298, not_found: 2, failed: 0}
@@ -193,7 +209,8 @@ msg:
   description: A one-line summary of the run.
   returned: always
   type: str
-  sample: Cleared 298 users, 2 not found, 0 failed, 0 groups unreadable (3 retries)
+  sample: 'Cleared 298 users, 2 not found, 0 failed; groups: 1 found, 0 not found, 0 failed (3 retries)'
+
 retries:
   description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
   returned: always
@@ -201,6 +218,7 @@ retries:
 '''
 
 import re
+import threading
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, revoke_user_sessions,
@@ -222,6 +240,8 @@ class UserSessionsRevoker:
         self.client = module.client
         self.group_results = []
         self._seen = set()
+        self._claims = {}
+        self._claims_lock = threading.Lock()
         self.users = module.validate_id_list('users', module.params['users'], USER)
         self.groups = module.validate_id_list('groups', module.params['groups'], GROUP)
 
@@ -276,17 +296,44 @@ class UserSessionsRevoker:
             user_id = user['id']
             outcome['login'] = user['profile'].get('login')
         outcome['user_id'] = user_id
+        with self._claims_lock:
+            first = self._claims.get(user_id)
+            if first is None:
+                self._claims[user_id] = first = _Claim(name)
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            # The same person named twice (a login and an ID, say): one call, whose outcome both names share.
+            first.done.wait()
+            return dict(outcome, same_user_as=first.name, **first.outcome)
+        try:
+            first.outcome = self._revoke(user_id)
+        finally:
+            first.done.set()
+        return dict(outcome, **first.outcome)
+
+    def _revoke(self, user_id):
+        outcome = {}
         if not self.module.check_mode:
             try:
                 outcome['request_id'] = revoke_user_sessions(self.client, user_id, self.module.params['oauth_tokens'],
                                                              self.module.params['forget_devices'])
             except OktaApiError as exc:
                 if exc.not_found:
-                    return dict(outcome, result=NOT_FOUND, request_id=exc.request_id)
-                # Keep who it was (user_id, login) next to why it failed.
-                failure = dict((k, v) for k, v in exc.as_dict().items() if v not in (None, []))
-                return dict(outcome, result='failed', **failure)
+                    return dict(result=NOT_FOUND, request_id=exc.request_id)
+                # Why it failed, next to who it was (user_id, login, kept by the caller).
+                return dict((k, v) for k, v in dict(exc.as_dict(), result='failed').items() if v not in (None, []))
         return dict(outcome, result=CLEARED)
+
+
+class _Claim:
+    """The first name under which a user was taken, and that call's outcome once it is known."""
+
+    def __init__(self, name):
+        self.name = name
+        self.outcome = {'result': 'failed', 'msg': 'The call for this user did not complete.'}
+        self.done = threading.Event()
 
 
 def main():
@@ -297,6 +344,7 @@ def main():
             state=dict(type='str', default='absent', choices=['absent']),
             oauth_tokens=dict(type='bool', default=False),
             forget_devices=dict(type='bool', default=True),
+            fail_on_not_found=dict(type='bool', default=False),
         ),
         bulk=True,
         default_scopes=['okta.users.read', 'okta.users.manage', 'okta.groups.read'],
@@ -315,22 +363,36 @@ def main():
 
     by_result = dict((key, [r['user'] for r in results if r['result'] == result])
                      for key, result in (('cleared', CLEARED), ('not_found', NOT_FOUND), ('failed_users', 'failed')))
-    # A group that cannot be read (wholly) is a failure: some of its members may not have been cleared.
-    failed_groups = [g for g in revoker.group_results if g['result'] != 'found']
+    # Counted once per person: a second name for the same user shares the first one's call.
+    distinct = [r for r in results if 'same_user_as' not in r]
+    summary = dict((key, len([r for r in distinct if r['result'] == result]))
+                   for key, result in (('cleared', CLEARED), ('not_found', NOT_FOUND), ('failed', 'failed')))
+    # A group that is missing or cannot be read (wholly) fails the task: some of its members may not have been cleared.
+    missing_groups = [g for g in revoker.group_results if g['result'] == NOT_FOUND]
+    failed_groups = [g for g in revoker.group_results if g['result'] == 'failed']
     outcome = dict(
         changed=bool(by_result['cleared']),
         results=results,
         groups=revoker.group_results,
-        summary=dict(cleared=len(by_result['cleared']), not_found=len(by_result['not_found']),
-                     failed=len(by_result['failed_users'])),
+        summary=summary,
         retries=module.retries,
         **by_result)
-    outcome['msg'] = 'Cleared %d users, %d not found, %d failed, %d groups unreadable (%d retries)' % (
-        len(by_result['cleared']), len(by_result['not_found']), len(by_result['failed_users']), len(failed_groups),
-        module.retries)
-    if by_result['failed_users'] or failed_groups:
-        reasons = ['%s: %s' % (r['user'], r.get('msg')) for r in results if r['result'] == 'failed'][:10]
-        reasons += ['group %s: %s' % (g['group'], g.get('msg')) for g in failed_groups]
+    outcome['msg'] = '%s %d users, %d not found, %d failed' % (
+        'Would clear' if module.check_mode else 'Cleared', summary['cleared'], summary['not_found'], summary['failed'])
+    if revoker.groups:
+        outcome['msg'] += '; groups: %d found, %d not found, %d failed' % (
+            len(revoker.group_results) - len(missing_groups) - len(failed_groups), len(missing_groups), len(failed_groups))
+    outcome['msg'] += ' (%d retries)' % module.retries
+    named_but_missing = [r['user'] for r in results if r['result'] == NOT_FOUND and 'via_group' not in r]
+    if named_but_missing and not module.params['fail_on_not_found']:
+        module.warn('%d of the users named match nobody in Okta: %s%s' % (
+            len(named_but_missing), ', '.join(named_but_missing[:20]),
+            ' and %d more (see not_found)' % (len(named_but_missing) - 20) if len(named_but_missing) > 20 else ''))
+    reasons = ['%s: %s' % (r['user'], r.get('msg')) for r in results if r['result'] == 'failed'][:10]
+    reasons += ['group %s: %s' % (g['group'], g.get('msg')) for g in missing_groups + failed_groups]
+    if named_but_missing and module.params['fail_on_not_found']:
+        reasons.append('not found (fail_on_not_found): %s' % ', '.join(named_but_missing[:20]))
+    if reasons:
         outcome['msg'] += '. Failed: ' + '; '.join(reasons)
         module.fail_json(**outcome)
     module.exit_json(**outcome)
