@@ -15,6 +15,9 @@ description:
   - Renders per-item results (for example RV(identity.okta.okta_user_sessions#module:results)) as CSV,
     one row per dictionary and one column per key in O(columns), quoted as RFC 4180 wants.
   - A missing key or a null value becomes an empty cell.
+  - A text cell that starts with V(=), V(+), V(-), V(@), a tab or a carriage return is written with a leading
+    single quote (V('=cmd...)), as OWASP's CSV injection guidance advises, so that a spreadsheet shows it as text
+    instead of running it as a formula. Logins and group names can be chosen by an attacker.
 author:
   - identity.okta maintainers (@identity-okta)
 options:
@@ -50,16 +53,31 @@ import io
 from ansible.errors import AnsibleFilterError
 
 
+# Cells a spreadsheet would read as a formula (OWASP, CSV Injection).
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
+
+def csv_cell(value):
+    """The text of one cell: empty for None, a leading ' before what a spreadsheet would run as a formula."""
+    if value is None:
+        return ''
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = str(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
+    return value
+
+
 def to_csv(rows, columns):
     if not isinstance(columns, (list, tuple)) or not columns:
         raise AnsibleFilterError('to_csv needs a non-empty list of column names')
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
+    writer.writerow([csv_cell(column) for column in columns])
     for row in rows or []:
         if not isinstance(row, dict):
             raise AnsibleFilterError('to_csv rows must be dictionaries, got %s' % type(row).__name__)
-        writer.writerow(['' if row.get(column) is None else row.get(column) for column in columns])
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
     return buffer.getvalue()
 
 
