@@ -93,47 +93,61 @@ def client_assertion(key, client_id, audience, key_id=None, now=None):
 
 
 class PrivateKeyJwtAuth(AuthBase):
-    """Gets an access token once per run with a client-credentials grant, then sends it as Bearer."""
+    """Gets an access token with a client-credentials grant, sends it as Bearer, and gets a new one
+    before it expires (Okta's live an hour; a long incident run outlives one) or once when Okta
+    answers 401 to it."""
 
-    def __init__(self, client, client_id, key, scopes, key_id=None):
+    def __init__(self, client, client_id, key, scopes, key_id=None, clock=time.time):
         self.client = client
         self.client_id = client_id
         self.key = key
         self.scopes = scopes
         self.key_id = key_id
+        self._clock = clock
         self._lock = threading.Lock()
         self._token = None
+        self._expires_at = None
         self.tokens_fetched = 0
 
     def access_token(self):
         with self._lock:
-            if self._token is None:
-                self._token = self._fetch()
+            if self._token is None or (self._expires_at is not None and self._clock() >= self._expires_at):
+                self._token, lifetime = self._fetch()
+                # Renew when a tenth of the lifetime (at most a minute) is left, so no call carries a token
+                # that expires on its way.
+                self._expires_at = (self._clock() + lifetime - min(60.0, lifetime / 10.0)) if lifetime else None
             return self._token
 
+    def renew(self, used_authorization):
+        """Okta refused ``used_authorization`` (401): drop that token, unless another thread already did."""
+        with self._lock:
+            if used_authorization == 'Bearer %s' % self._token:
+                self._token = None
+
+    def _form(self):
+        return {
+            'grant_type': 'client_credentials',
+            'scope': ' '.join(self.scopes),
+            'client_assertion_type': CLIENT_ASSERTION_TYPE,
+            # A fresh assertion (new jti) per attempt: Okta refuses a replayed one.
+            'client_assertion': client_assertion(self.key, self.client_id, self.client.base_url + TOKEN_PATH,
+                                                 self.key_id),
+        }
+
     def _fetch(self):
-        audience = self.client.base_url + TOKEN_PATH
-        attempt = 0
-        while True:
-            form = {
-                'grant_type': 'client_credentials',
-                'scope': ' '.join(self.scopes),
-                'client_assertion_type': CLIENT_ASSERTION_TYPE,
-                # A fresh assertion (new jti) per attempt: Okta refuses a replayed one.
-                'client_assertion': client_assertion(self.key, self.client_id, audience, self.key_id),
-            }
-            try:
-                body = self.client.request('POST', TOKEN_PATH, data=form, auth=no_auth, idempotent=False,
-                                           headers={'Content-Type': 'application/x-www-form-urlencoded'})[1]
-            except OktaApiError as exc:
-                retryable = exc.status is None or exc.status >= 500
-                if not retryable or attempt >= self.client.max_retries:
-                    raise
-                attempt += 1
-                self.client.count_retry()
-                continue
-            self.tokens_fetched += 1
-            return body['access_token']
+        """A new access token and its lifetime in seconds (None when Okta does not say), through the
+        client's retries: a token request changes nothing at Okta, so it is safe to repeat."""
+        body = self.client.request('POST', TOKEN_PATH, form=self._form, auth=no_auth,
+                                   headers={'Content-Type': 'application/x-www-form-urlencoded'})[1]
+        if not isinstance(body, dict) or not body.get('access_token'):
+            raise OktaApiError('Okta answered the token request without an access_token.', method='POST',
+                               path=TOKEN_PATH)
+        self.tokens_fetched += 1
+        try:
+            lifetime = float(body.get('expires_in'))
+        except (TypeError, ValueError):
+            lifetime = None
+        return body['access_token'], (lifetime if lifetime and lifetime > 0 else None)
 
     def __call__(self, request):
         request.headers['Authorization'] = 'Bearer %s' % self.access_token()

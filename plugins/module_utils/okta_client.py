@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import email.utils
 import ipaddress
 import platform
 import random
@@ -30,6 +29,9 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth, load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError  # noqa: F401
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import (
+    MAX_RATE_LIMIT_WAIT_SECONDS, InFlightGate, RateLimiter, bucket_for, int_header,
+)
 
 try:
     import requests
@@ -48,7 +50,7 @@ MAX_TIMEOUT_SECONDS = 3600
 MAX_RETRIES = 20
 RETRYABLE_STATUSES = (502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
-MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+CONCURRENCY_BACKOFF_SECONDS = 1.0
 RATE_LIMIT_PATIENCE_SECONDS = 600.0  # per call: ten of Okta's one-minute windows
 
 
@@ -123,89 +125,9 @@ def user_agent(ansible_version=None):
     return ' '.join(parts)
 
 
-def _parse_http_date(value):
-    try:
-        parsed = email.utils.parsedate_tz(value)
-        return email.utils.mktime_tz(parsed) if parsed else None
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def int_header(headers, name):
-    """An integer response header, or None when absent or not a number."""
-    try:
-        return int(headers.get(name))
-    except (TypeError, ValueError):
-        return None
-
-
 def _certificate_refused(exc):
     """Whether the TLS certificate failed verification: that fails again, so it is never retried."""
     return isinstance(exc, requests.exceptions.SSLError) and 'certificate verify failed' in str(exc).lower()
-
-
-class RateLimiter:
-    """Shares Okta's per-endpoint rate limit budget among the threads of one run.
-
-    Okta reports, per endpoint, the limit, what remains and when the window
-    resets. Before each call the limiter reserves one unit of the remaining
-    budget; when only the reserved share is left (``max_share`` of the limit may
-    be used, the rest is left for other Okta clients such as the admin console)
-    callers wait for the reset. The wait is measured on Okta's clock (``Date``)
-    so a skewed local clock does not matter.
-    """
-
-    def __init__(self, max_share=1.0, clock=time.time, sleep=time.sleep):
-        self.max_share = max_share
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._buckets = {}
-        self.waited_seconds = 0.0
-
-    def _floor(self, limit):
-        return int(limit * (1.0 - self.max_share))
-
-    def acquire(self, bucket):
-        while True:
-            with self._lock:
-                state = self._buckets.get(bucket)
-                if state is None:
-                    return
-                server_now = self._clock() + state['offset']
-                if server_now >= state['reset']:
-                    del self._buckets[bucket]
-                    return
-                if state['remaining'] > self._floor(state['limit']):
-                    state['remaining'] -= 1
-                    return
-                delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
-                self.waited_seconds += delay
-            self._sleep(min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
-
-    def update(self, bucket, headers):
-        limit = int_header(headers, 'X-Rate-Limit-Limit')
-        remaining = int_header(headers, 'X-Rate-Limit-Remaining')
-        reset = int_header(headers, 'X-Rate-Limit-Reset')
-        if limit is None or remaining is None or reset is None:
-            return
-        server_date = _parse_http_date(headers.get('Date'))
-        offset = (server_date - self._clock()) if server_date else 0.0
-        with self._lock:
-            state = self._buckets.get(bucket)
-            if state is not None and state['reset'] == reset:
-                # Responses arrive out of order under concurrency: the lowest count is the freshest.
-                state['remaining'] = min(state['remaining'], remaining)
-            else:
-                self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset, 'offset': offset}
-
-    def seconds_until_reset(self, headers):
-        """Seconds to wait after a 429, from its reset and Date headers."""
-        reset = int_header(headers, 'X-Rate-Limit-Reset')
-        server_now = _parse_http_date(headers.get('Date')) or self._clock()
-        if reset is None:
-            return None
-        return max(0.0, reset - server_now)
 
 
 class OktaClient:
@@ -234,6 +156,7 @@ class OktaClient:
         self.backoff_base = backoff_base
         self._sleep = sleep
         self.rate_limiter = RateLimiter(max_share=max_api_share, sleep=sleep)
+        self.in_flight = InFlightGate(concurrency)
         self._stats_lock = threading.Lock()
         self.retries = 0
         self.requests = 0
@@ -278,27 +201,32 @@ class OktaClient:
                                % urlsplit(path_or_url).netloc)
         return path_or_url
 
-    def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, **send):
+    def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, form=None, **send):
         """Send one API call; return ``(response, body)`` of a 2xx answer, body parsed from JSON.
 
-        ``bucket`` names the rate limit bucket (the path template); 429 is always
-        retried since Okta did not act on the call. 5xx and connection errors are
-        retried only when ``idempotent``: a session creation is not, because its
-        single-use token may already have been spent.
+        ``bucket`` is Okta's rate-limit bucket (okta_rate_limit.bucket_for, from the path
+        template). 429 is always retried since Okta did not act on the call. 5xx and
+        connection errors are retried only when ``idempotent``: a session creation is not,
+        because its single-use token may already have been spent. ``form`` is a callable
+        giving the form body of each attempt (a client assertion must be new every time).
+        A 401 to an OAuth access token this client obtained renews the token once.
         """
         url = self._url(path)
-        bucket = bucket or '%s %s' % (method, urlsplit(url).path)
         shown_path = urlsplit(url).path
+        bucket = bucket or bucket_for(method, shown_path)
         attempt = 0  # retries after failures; they use up max_retries
         rate_limit_waited = 0.0  # retries after 429; bounded by time instead (see below)
+        renewed = False
         retrying = False
         while True:
             self.rate_limiter.acquire(bucket)
             self._count(retried=retrying)
             retrying = True
             try:
-                response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
-                                                allow_redirects=False, verify=self.verify, **send)
+                with self.in_flight:
+                    response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
+                                                    allow_redirects=False, verify=self.verify,
+                                                    data=form() if form else None, **send)
             except requests.exceptions.RequestException as exc:
                 unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 transient = not _certificate_refused(exc)
@@ -309,6 +237,14 @@ class OktaClient:
                 raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
                                    method=method, path=shown_path, retries=attempt, outcome_unknown=unknown)
 
+            if response.status_code == 429 and self._over_concurrency(bucket, response.headers):
+                # Too many calls in flight for the org, not too many in the window: send fewer at once.
+                self.in_flight.too_many()
+                if self.max_retries and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
+                    delay = CONCURRENCY_BACKOFF_SECONDS * random.uniform(0.5, 1.5)
+                    rate_limit_waited += delay
+                    self._sleep(delay)
+                    continue
             self.rate_limiter.update(bucket, response.headers)
             # A 429 means Okta did nothing and says when to come back: while it says so (reset header),
             # waiting does not use up max_retries, only a time budget, so a rate-limit storm cannot make a
@@ -324,12 +260,18 @@ class OktaClient:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
+            if response.status_code == 401 and not renewed and 'auth' not in send and getattr(self.session.auth, 'renew', None):
+                # An access token can expire or be revoked mid-run: get a new one, once per call.
+                renewed = True
+                self.session.auth.renew(response.request.headers.get('Authorization'))
+                continue
             if response.status_code in RETRYABLE_STATUSES and idempotent and attempt < self.max_retries:
                 self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
             if response.status_code >= 300:
                 raise self._error_from(method, shown_path, response, attempt, idempotent)
+            self.in_flight.succeeded()
             try:
                 return response, (response.json() if response.content else None)
             except ValueError:
@@ -343,6 +285,16 @@ class OktaClient:
                                    status=response.status_code, method=method, path=shown_path,
                                    request_id=response.headers.get('X-Okta-Request-Id'), retries=attempt,
                                    outcome_unknown=not idempotent)
+
+    def _over_concurrency(self, bucket, headers):
+        """Whether a 429 is Okta's cap on calls in flight rather than the bucket's rate limit.
+
+        Past the concurrency cap Okta reports "the concurrent values" in the rate-limit headers
+        instead of the bucket's: a limit other than the one this bucket has been reporting.
+        """
+        limit = int_header(headers, 'X-Rate-Limit-Limit')
+        known = self.rate_limiter.known_limit(bucket)
+        return limit is not None and known is not None and limit != known
 
     @staticmethod
     def _connection_message(method, path, exc, idempotent):
@@ -390,19 +342,20 @@ class OktaClient:
                             error_causes=causes, request_id=request_id, retries=retries)
 
     def get(self, template, *path_params, **kwargs):
-        return self.request('GET', api_path(template, *path_params), bucket='GET ' + template, **kwargs)[1]
+        return self.request('GET', api_path(template, *path_params), bucket=bucket_for('GET', template), **kwargs)[1]
 
     def post(self, template, *path_params, **kwargs):
-        return self.request('POST', api_path(template, *path_params), bucket='POST ' + template, **kwargs)[1]
+        return self.request('POST', api_path(template, *path_params), bucket=bucket_for('POST', template), **kwargs)[1]
 
     def delete(self, template, *path_params, **kwargs):
         """Delete; return Okta's request id of the answer, for the incident record."""
-        response = self.request('DELETE', api_path(template, *path_params), bucket='DELETE ' + template, **kwargs)[0]
+        response = self.request('DELETE', api_path(template, *path_params), bucket=bucket_for('DELETE', template),
+                                **kwargs)[0]
         return response.headers.get('X-Okta-Request-Id')
 
     def paginate(self, template, *path_params, **kwargs):
         """Yield every item of a list endpoint, following ``Link: rel="next"``."""
-        bucket = 'GET ' + template
+        bucket = bucket_for('GET', template)
         url = api_path(template, *path_params)
         params = kwargs.pop('params', None)
         while url:

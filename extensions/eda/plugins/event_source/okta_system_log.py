@@ -173,7 +173,8 @@ def _collections_root():
 
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, client_from_settings, int_header)
+        OktaApiError, client_from_settings)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
     from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
     from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 except ImportError:
@@ -181,7 +182,8 @@ except ImportError:
     # this file belongs to importable, so that there is one Okta client for modules and event sources.
     sys.path.insert(0, _collections_root())
     from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, client_from_settings, int_header)
+        OktaApiError, client_from_settings)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
     from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
     from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
@@ -445,7 +447,7 @@ class SystemLogPoller:
         limit = int_header(headers, 'X-Rate-Limit-Limit')
         remaining = int_header(headers, 'X-Rate-Limit-Remaining')
         if limit and remaining is not None:
-            usable = remaining - int(limit * (1.0 - self.max_api_share))
+            usable = remaining - self.client.rate_limiter.floor(limit)
             if usable <= max(1, limit * self.max_api_share * LOW_BUDGET_SHARE):
                 reset_in = self.client.rate_limiter.seconds_until_reset(headers) or 0.0
                 spread = reset_in / max(usable, 1)

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
+from ansible_collections.identity.okta.tests.okta_simulator import oauth
 
 
 def new_key():
@@ -97,3 +100,17 @@ def test_private_key_from_a_file(tmp_path, app_key):
     path = tmp_path / 'app.pem'
     path.write_text(app_key[0])
     assert load_private_key(str(path)).key_size == 2048
+
+
+def test_an_access_token_is_renewed_before_it_expires(oauth_sim, app_key, monkeypatch):
+    # Okta's access tokens live an hour and an incident run can take longer: here they live 2 s.
+    monkeypatch.setattr(oauth, 'TOKEN_LIFETIME_SECONDS', 2)
+    client = private_key_client(oauth_sim, app_key[0], ['okta.users.read'])
+    for dummy in range(6):
+        assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
+        time.sleep(0.75)
+    assert client.session.auth.tokens_fetched >= 2
+    assert oauth_sim.state()['oauthGrants'] == client.session.auth.tokens_fetched
+    # Renewed ahead of time: no call was refused and repeated.
+    assert len([r for r in oauth_sim.requests_log() if r['path'].startswith('/api/')]) == 6 and client.retries == 0
+

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Okta's rate limits as the client sees them: which bucket a call counts in, how much of
+that bucket's budget is left, and how many calls may be in flight.
+
+Okta counts calls in buckets shared by groups of endpoints (all session calls in one, all
+user calls - lookups, searches and sign-outs - in another), per minute, from a bucket's
+first call. Each answer reports its bucket's ``X-Rate-Limit-Limit`` (the ceiling that
+applies to this request: the org's limit, or the token's or OAuth app's share of it, 50 %
+by default), ``-Remaining`` and ``-Reset``. A separate cap on calls in flight per org
+answers 429 with the concurrency values in the same headers.
+
+Sources: developer.okta.com "Rate limits overview", "Token and OAuth 2.0 app rate limits",
+"Concurrency limits" and "Rate limit best practices" (the headers); the endpoint groups
+as observed on a real org and in terraform-provider-okta's ``okta/internal/apimutex``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import random
+import re
+import threading
+import time
+
+MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+
+# Endpoint -> Okta rate-limit bucket. A path not listed here is its own bucket (method + path template).
+BUCKETS = (
+    ('sessions', re.compile(r'^/api/v1/sessions(?:/[^/]+(?:/lifecycle/refresh)?)?/?$')),
+    ('users', re.compile(r'^/api/v1/users(?:/.*)?$')),
+    ('groups', re.compile(r'^/api/v1/groups(?:/.*)?$')),
+    ('logs', re.compile(r'^/api/v1/logs/?$')),
+    ('oauth2_token', re.compile(r'^/oauth2/v1/token$')),
+)
+
+
+def bucket_for(method, path):
+    """The rate-limit bucket of a call, from its path (a template such as /api/v1/users/{0}, or a real path)."""
+    for name, pattern in BUCKETS:
+        if pattern.match(path):
+            return name
+    return '%s %s' % (method, path)
+
+
+def parse_http_date(value):
+    try:
+        parsed = email.utils.parsedate_tz(value)
+        return email.utils.mktime_tz(parsed) if parsed else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def int_header(headers, name):
+    """An integer response header, or None when absent or not a number."""
+    try:
+        return int(headers.get(name))
+    except (TypeError, ValueError):
+        return None
+
+
+class RateLimiter:
+    """Shares each bucket's budget among the threads of one run.
+
+    Before each call the limiter reserves one unit of what Okta said remains in the
+    call's bucket; when only the reserved part is left (``max_share`` of the limit may be
+    used, the rest is left for other Okta clients such as the admin console) callers wait
+    for the reset. The limit Okta reports is the one that applies to this token - its share
+    of the bucket - so ``max_share`` is a share of the token's share. The wait is measured on
+    Okta's clock (``Date``), so a skewed local clock does not matter.
+    """
+
+    def __init__(self, max_share=1.0, clock=time.time, sleep=time.sleep):
+        self.max_share = max_share
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._buckets = {}
+        self.waited_seconds = 0.0
+
+    def floor(self, limit):
+        """How much of ``limit`` is left to others (what ``max_share`` of it does not cover, in whole calls)."""
+        return limit - int(limit * self.max_share + 1e-9)
+
+    def acquire(self, bucket):
+        while True:
+            delay = self.reserve(bucket)
+            if delay is None:
+                return
+            self._sleep(min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
+
+    def reserve(self, bucket):
+        """Take one unit of the bucket's budget and return None, or return how long to wait first."""
+        with self._lock:
+            state = self._buckets.get(bucket)
+            if state is None:
+                return None
+            server_now = self._clock() + state['offset']
+            if server_now >= state['reset']:
+                del self._buckets[bucket]
+                return None
+            if state['remaining'] > self.floor(state['limit']):
+                state['remaining'] -= 1
+                return None
+            delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
+            self.waited_seconds += delay
+            return delay
+
+    def update(self, bucket, headers):
+        limit = int_header(headers, 'X-Rate-Limit-Limit')
+        remaining = int_header(headers, 'X-Rate-Limit-Remaining')
+        reset = int_header(headers, 'X-Rate-Limit-Reset')
+        if limit is None or remaining is None or reset is None or limit <= 0:
+            return
+        server_date = parse_http_date(headers.get('Date'))
+        offset = (server_date - self._clock()) if server_date else 0.0
+        with self._lock:
+            state = self._buckets.get(bucket)
+            if state is not None and state['reset'] == reset:
+                # Answers arrive out of order under concurrency: the lowest count is the freshest.
+                state['remaining'] = min(state['remaining'], remaining)
+                state['limit'] = limit
+            else:
+                self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset, 'offset': offset}
+
+    def known_limit(self, bucket):
+        """The per-window limit Okta last reported for the bucket, or None."""
+        with self._lock:
+            state = self._buckets.get(bucket)
+            return state['limit'] if state else None
+
+    def seconds_until_reset(self, headers):
+        """Seconds to wait after a 429, from its reset and Date headers."""
+        reset = int_header(headers, 'X-Rate-Limit-Reset')
+        server_now = parse_http_date(headers.get('Date')) or self._clock()
+        if reset is None:
+            return None
+        return max(0.0, reset - server_now)
+
+
+class InFlightGate:
+    """Bounds the calls in flight, and lowers that bound when Okta says the org has too many.
+
+    Okta caps the requests an org has in flight at once, whoever sends them. Past it a call
+    gets a 429 whose headers give the concurrency values. Retrying all of them at once would
+    keep the org over the cap, so each such answer halves what this run sends at once; every
+    ``limit`` calls that succeed after that add one back, up to the configured concurrency.
+    """
+
+    def __init__(self, limit):
+        self.ceiling = max(1, limit)
+        self.limit = self.ceiling
+        self._in_flight = 0
+        self._successes = 0
+        self._condition = threading.Condition()
+        self._held = threading.local()
+        self.lowered = 0
+
+    def __enter__(self):
+        # A call made while this thread already holds a place (an access token fetched on the way) takes none.
+        depth = getattr(self._held, 'depth', 0)
+        self._held.depth = depth + 1
+        if depth:
+            return self
+        with self._condition:
+            while self._in_flight >= self.limit:
+                self._condition.wait()
+            self._in_flight += 1
+        return self
+
+    def __exit__(self, *exc_info):
+        self._held.depth -= 1
+        if self._held.depth:
+            return
+        with self._condition:
+            self._in_flight -= 1
+            self._condition.notify_all()
+
+    def too_many(self):
+        with self._condition:
+            self.limit = max(1, self.limit // 2)
+            self._successes = 0
+            self.lowered += 1
+
+    def succeeded(self):
+        with self._condition:
+            if self.limit < self.ceiling:
+                self._successes += 1
+                if self._successes >= self.limit:
+                    self.limit += 1
+                    self._successes = 0
+                    self._condition.notify_all()

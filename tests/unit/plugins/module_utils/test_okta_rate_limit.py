@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Okta's rate-limit buckets, the budget a run may use of them, and the cap on calls in flight."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.identity.okta.plugins.module_utils import okta_api
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import InFlightGate, RateLimiter, bucket_for
+
+
+@pytest.mark.parametrize('method, path, bucket', [
+    ('POST', okta_api.SESSIONS, 'sessions'),
+    ('GET', okta_api.SESSION, 'sessions'),
+    ('DELETE', okta_api.SESSION, 'sessions'),
+    ('POST', okta_api.SESSION_REFRESH, 'sessions'),
+    ('DELETE', '/api/v1/sessions/102abc', 'sessions'),
+    ('GET', okta_api.USERS, 'users'),
+    ('GET', okta_api.USER, 'users'),
+    ('DELETE', okta_api.USER_SESSIONS, 'users'),
+    ('POST', '/api/v1/users/00u1/lifecycle/suspend', 'users'),
+    ('GET', okta_api.GROUPS, 'groups'),
+    ('GET', okta_api.GROUP_USERS, 'groups'),
+    ('GET', okta_api.LOGS, 'logs'),
+    ('POST', '/oauth2/v1/token', 'oauth2_token'),
+    ('GET', '/api/v1/apps', 'GET /api/v1/apps'),
+])
+def test_each_call_counts_in_the_bucket_okta_counts_it_in(method, path, bucket):
+    # A lookup and a sign-out share the users bucket: budgeting them apart spends it twice.
+    assert bucket_for(method, path) == bucket
+
+
+def headers(limit, remaining, reset):
+    return {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
+            'X-Rate-Limit-Reset': str(reset), 'Date': time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime())}
+
+
+def test_the_share_leaves_the_rest_of_the_token_limit_to_others():
+    waits = []
+    limiter = RateLimiter(max_share=0.8, sleep=waits.append)
+    reset = int(time.time()) + 30
+    limiter.update('users', headers(50, 15, reset))
+    # 80 % of the 50 the token may use: 10 are left to others, so 5 of the 15 remaining may be spent.
+    assert [limiter.reserve('users') for dummy in range(5)] == [None] * 5
+    assert limiter.reserve('users') > 25
+    assert limiter.known_limit('users') == 50 and limiter.known_limit('sessions') is None
+
+
+def test_out_of_order_answers_keep_the_lowest_remaining():
+    limiter = RateLimiter(max_share=1.0)
+    reset = int(time.time()) + 30
+    limiter.update('users', headers(50, 10, reset))
+    limiter.update('users', headers(50, 12, reset))
+    assert [limiter.reserve('users') for dummy in range(10)] == [None] * 10
+    assert limiter.reserve('users') is not None
+
+
+def test_the_gate_halves_calls_in_flight_on_a_concurrency_429_and_grows_back():
+    gate = InFlightGate(8)
+    gate.too_many()
+    assert gate.limit == 4
+    gate.too_many()
+    gate.too_many()
+    gate.too_many()
+    assert gate.limit == 1
+    for dummy in range(1 + 2 + 3 + 4):
+        gate.succeeded()
+    assert gate.limit == 5
+    for dummy in range(100):
+        gate.succeeded()
+    assert gate.limit == 8
+
+
+def test_the_gate_bounds_calls_in_flight_across_threads():
+    gate = InFlightGate(3)
+    lock = threading.Lock()
+    now = [0]
+    peak = [0]
+
+    def call():
+        with gate:
+            with lock:
+                now[0] += 1
+                peak[0] = max(peak[0], now[0])
+            time.sleep(0.01)
+            with gate:  # a token fetched on the way takes no second place
+                pass
+            with lock:
+                now[0] -= 1
+
+    threads = [threading.Thread(target=call) for dummy in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert peak[0] == 3 and now[0] == 0
