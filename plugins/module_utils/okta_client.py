@@ -18,7 +18,6 @@ import platform
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, FIRST_COMPLETED, as_completed, wait
 
 try:
     from urllib.parse import quote, urlsplit
@@ -363,35 +362,6 @@ class OktaClient:
             yield from page
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query
-
-    def map_concurrent(self, func, items, workers):
-        """Yield ``(item, result, error)`` for each item as it completes.
-
-        At most ``workers`` calls are in flight and items are pulled from the
-        iterable only as slots free up, so memory stays flat however many items
-        there are. Only OktaApiError is captured per item; anything else is a
-        bug and propagates.
-        """
-        if workers <= 1:
-            yield from (self._call(func, item) for item in items)
-            return
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            in_flight = set()
-            for item in items:
-                if len(in_flight) >= workers:
-                    done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-                in_flight.add(pool.submit(self._call, func, item))
-            for future in as_completed(in_flight):
-                yield future.result()
-
-    @staticmethod
-    def _call(func, item):
-        try:
-            return item, func(item), None
-        except OktaApiError as exc:
-            return item, None, exc
 
 
 def client_from_settings(settings, default_scopes=(), **options):

@@ -304,7 +304,6 @@ def main():
         filter=filter_expression,
         window=window,
         truncated=truncated,
-        retries=module.retries,
     )
     if params['query']:
         result['query_result'] = module.apply_query(events)

@@ -227,7 +227,7 @@ def ensure_refreshed(module):
     before = get_session(module.client, session_id) if (module.check_mode or module._diff) else None
     if module.check_mode:
         if before is None:
-            module.fail_json(msg=missing, session_id=session_id, retries=module.retries)
+            module.fail_json(msg=missing, session_id=session_id)
         result = session_result(before)
         return dict(changed=True, session=result,
                     diff=dict(before=_diff_view(result), after=dict(_diff_view(result), expires_at='(extended)')))
@@ -235,8 +235,7 @@ def ensure_refreshed(module):
         session = refresh_session(module.client, session_id)
     except OktaApiError as exc:
         if exc.not_found:
-            module.fail_json(msg=missing, session_id=session_id, status=404, request_id=exc.request_id,
-                             retries=module.retries)
+            module.fail_json(msg=missing, session_id=session_id, status=404, request_id=exc.request_id)
         raise
     result = session_result(session)
     return dict(changed=True, session=result,
@@ -296,7 +295,6 @@ def main():
     module.refuse_options(state, *dict(present=('session_id', 'session_ids'), refreshed=('session_token', 'session_ids'),
                                        absent=('session_token',))[state])
     result = module.run(lambda: handlers[module.params['state']](module))
-    result['retries'] = module.retries
     if not module._diff:
         result.pop('diff', None)
     if result.pop('failed_task', False):

@@ -125,14 +125,13 @@ def main():
     for entry in module.run_bulk(read, ids, 'session_id'):
         if entry['result'] == 'failed':
             module.fail_json(msg='Could not read session %s: %s' % (entry['session_id'], entry.get('msg')),
-                             retries=module.retries,
                              **dict((k, v) for k, v in entry.items() if k not in ('msg', 'result')))
         if entry['result'] == 'missing':
             missing.append(entry['session_id'])
         else:
             found[entry['session_id']] = session_result(entry['session'])
     sessions = [found[i] for i in ids if i in found]
-    result = dict(changed=False, sessions=sessions, missing=missing, retries=module.retries)
+    result = dict(changed=False, sessions=sessions, missing=missing)
     if module.params['query']:
         result['query_result'] = module.apply_query(sessions)
     module.exit_json(**result)

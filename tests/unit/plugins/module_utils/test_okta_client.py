@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import map_concurrent
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     COLLECTION_VERSION,
     OktaApiError,
@@ -292,7 +293,7 @@ def test_concurrent_calls_share_one_client_and_stay_bounded(okta_sim):
             with lock:
                 in_flight[0] -= 1
 
-    outcomes = dict((item, result['result']) for item, result, error in client.map_concurrent(revoke, ids, 6))
+    outcomes = dict((item, result['result']) for item, result, error in map_concurrent(revoke, ids, 6))
     assert sorted(outcomes) == sorted(ids)
     assert set(outcomes.values()) == {'revoked'}
     assert 1 < peak[0] <= 6

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import map_concurrent
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
 from ansible_collections.identity.okta.tests.okta_simulator.tls import write_self_signed
 
@@ -129,7 +130,7 @@ def test_server_restart_mid_run_is_ridden_out(okta_sim):
     client = client_for(running, backoff_base=0.3, max_retries=5, concurrency=4)
     outcomes = {}
     started = time.time()
-    for index, (item, result, error) in enumerate(client.map_concurrent(
+    for index, (item, result, error) in enumerate(map_concurrent(
             lambda session_id: okta_api.revoke_session(client, session_id), ids, 4)):
         outcomes[item] = result['result'] if result else error
         if index == 10:
