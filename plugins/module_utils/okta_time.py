@@ -19,7 +19,9 @@ UNITS = {'s': 'seconds', 'm': 'minutes', 'h': 'hours', 'd': 'days'}
 def okta_time(moment):
     """ISO 8601 UTC with milliseconds, as Okta writes ``published``."""
     moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+    # Not strftime: its %Y writes year 1 as "1", and Okta times must compare as text the way they compare as times.
+    return '%04d-%02d-%02dT%02d:%02d:%02d.%03dZ' % (moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                                                    moment.second, moment.microsecond // 1000)
 
 
 def parse_time(value, now=None):
@@ -27,7 +29,10 @@ def parse_time(value, now=None):
     zone, as an Okta time. ValueError says what is wrong (callers add the option's name)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     if isinstance(value, datetime.datetime):  # an unquoted YAML timestamp; YAML says UTC when no zone is given
-        return okta_time(value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc))
+        try:
+            return okta_time(value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc))
+        except (OverflowError, ValueError):
+            raise ValueError('is not a time Okta can take, got %s' % value)
     text = str(value if value is not None else 'now').strip()
     if text.lower() == 'now':
         return okta_time(now)
