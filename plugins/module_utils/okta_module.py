@@ -10,7 +10,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -23,6 +22,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     OktaConfigError,
     client_from_settings,
 )
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import run_bulk
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
 
 try:
@@ -68,10 +68,6 @@ _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
 
 
-def _utc_now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
-
-
 def _id_problem(value, kind):
     """Why ``value`` cannot be an entry of this kind, or None."""
     if not value or not value.strip():
@@ -80,6 +76,10 @@ def _id_problem(value, kind):
         return 'has leading or trailing whitespace: %r.' % value
     if _CONTROL.search(value):
         return 'contains a control character.'
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return 'is not valid Unicode text (it holds an unpaired surrogate).'
     try:
         value.encode('utf-8')
     except UnicodeEncodeError:
@@ -146,8 +146,16 @@ class OktaModule(AnsibleModule):
         details = exc.as_dict()
         msg = details.pop('msg')
         result.update(details)
-        result.setdefault('retries', self.retries)
         self.fail_json(msg=msg, **result)
+
+    def exit_json(self, **result):
+        """Every result says how many API calls were repeated (``retries``)."""
+        result.setdefault('retries', self.retries)
+        super(OktaModule, self).exit_json(**result)
+
+    def fail_json(self, msg, **result):
+        result.setdefault('retries', self.retries)
+        super(OktaModule, self).fail_json(msg=msg, **result)
 
     @property
     def retries(self):
@@ -161,37 +169,10 @@ class OktaModule(AnsibleModule):
             self.fail_from_api_error(exc)
 
     def run_bulk(self, action, items, key):
-        """Apply ``action`` to every item, ``concurrency`` at a time.
-
-        ``action(item)`` returns the item's outcome (for example ``revoked``)
-        or a dict with a ``result`` key and more fields; an Okta error makes it
-        ``failed`` with the error's fields. ``items`` may be any iterable (a
-        paged listing, say). Every item gets exactly one entry, in input order,
-        so none can be lost silently.
-        """
-        entries = {}
-        finished = {}
-
-        def timed(pair):
-            # The time each call ended, taken in its worker: when results are collected is later.
-            try:
-                return action(pair[1])
-            finally:
-                finished[pair[0]] = _utc_now()
-
-        outcomes = self.client.map_concurrent(timed, enumerate(items), self.concurrency)
-        for (index, item), outcome, error in outcomes:
-            entry = {key: item}
-            if error is not None:
-                entry['result'] = 'failed'
-                entry.update((k, v) for k, v in error.as_dict().items() if v not in (None, []))
-            elif isinstance(outcome, dict):
-                entry.update(outcome)
-            else:
-                entry['result'] = outcome
-            entry['time'] = finished.pop(index, None) or _utc_now()
-            entries[index] = entry
-        return [entries[index] for index in sorted(entries)]
+        """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.run_bulk)."""
+        # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
+        client = self.client
+        return run_bulk(action, items, key, self.concurrency) if client else []
 
     def validate_id_list(self, name, values, kind=SESSION_ID):
         """Check every entry of option ``name`` before any request; drop duplicates, keeping order.
@@ -258,9 +239,9 @@ class OktaModule(AnsibleModule):
             # Its own text quotes the whole offending value (a whole log event, say): say only what and where.
             self.fail_json(msg='query failed: %s() got a value of type %s where it takes %s.'
                            % (exc.function_name, exc.actual_type, ' or '.join(exc.expected_types or ['another type'])),
-                           field='query', retries=self.retries)
+                           field='query')
         except (jmespath.exceptions.JMESPathError, TypeError, ValueError) as exc:
-            self.fail_json(msg='query failed: %s' % ' '.join(str(exc).split())[:200], field='query', retries=self.retries)
+            self.fail_json(msg='query failed: %s' % ' '.join(str(exc).split())[:200], field='query')
 
 
 def _function_problem(node):
