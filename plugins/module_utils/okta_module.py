@@ -80,10 +80,6 @@ def _id_problem(value, kind):
         value.encode('utf-8')
     except UnicodeEncodeError:
         return 'is not valid Unicode text (it holds an unpaired surrogate).'
-    try:
-        value.encode('utf-8')
-    except UnicodeEncodeError:
-        return 'is not valid Unicode text (it holds an unpaired surrogate).'
     if kind == SESSION_ID and not _SESSION_ID.match(value):
         return ('is not an Okta session ID (letters, digits, "_" and "-" only): %r.' % value)
     if kind == USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
