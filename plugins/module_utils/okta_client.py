@@ -16,6 +16,7 @@ __metaclass__ = type
 import ipaddress
 import platform
 import random
+import re
 import threading
 import time
 
@@ -45,8 +46,10 @@ COLLECTION_VERSION = '0.1.0'
 
 LOOPBACK_NAMES = ('localhost',)
 DEFAULT_PORTS = {'https': 443, 'http': 80}
+HOST_NAME = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
 MAX_TIMEOUT_SECONDS = 3600
 MAX_RETRIES = 20
+MAX_CONCURRENCY = 64
 RETRYABLE_STATUSES = (502, 503, 504)
 MAX_BACKOFF_SECONDS = 30.0
 CONCURRENCY_BACKOFF_SECONDS = 1.0
@@ -57,11 +60,18 @@ def validate_org_url(org_url):
     """Return the org's origin, normalised (lower-case scheme and host, no default port), or raise OktaConfigError."""
     if not org_url:
         raise OktaConfigError('org_url', 'org_url is required (or set OKTA_CLIENT_ORGURL / OKTA_ORG_URL).')
-    parts = urlsplit(org_url)
+    try:
+        parts = urlsplit(org_url)
+    except ValueError as exc:  # an unbalanced IPv6 bracket
+        raise OktaConfigError('org_url', 'org_url is not a URL (%s): %r.' % (exc, org_url))
     if parts.scheme.lower() not in ('https', 'http') or not parts.hostname:
         raise OktaConfigError('org_url', 'org_url must be an absolute https:// URL such as https://example.okta.com, got %r.' % org_url)
     if parts.username is not None or parts.password is not None:
         raise OktaConfigError('org_url', 'org_url must not contain a user name or password.')
+    if not _is_host_name(parts.hostname):
+        # Anything else (a backslash, %-escapes, spaces) may be read as another host by the HTTP library.
+        raise OktaConfigError('org_url', 'org_url must name its host with letters, digits, "-" and "." only, or an IP '
+                                         'address, got %r.' % parts.hostname)
     if parts.path not in ('', '/') or parts.query or parts.fragment:
         raise OktaConfigError('org_url', 'org_url must be the bare org address (for example https://example.okta.com), '
                                          'without a path, query or fragment.')
@@ -75,6 +85,14 @@ def validate_org_url(org_url):
         raise OktaConfigError('org_url', 'org_url must use https://; plain http:// is accepted only for loopback hosts '
                                          '(127.0.0.0/8, ::1, localhost), got host %r.' % parts.hostname)
     return origin(org_url)
+
+
+def _is_host_name(host):
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(HOST_NAME.match(host))
 
 
 def origin(url):
@@ -149,7 +167,11 @@ class OktaClient:
             raise OktaConfigError('timeout', 'timeout must be a number of seconds above 0 and at most %d, got %s.'
                                   % (MAX_TIMEOUT_SECONDS, timeout))
         if not 0 < max_api_share <= 1:
-            raise OktaConfigError('max_api_share', 'max_api_share must be greater than 0 and at most 1.')
+            raise OktaConfigError('max_api_share', 'max_api_share must be greater than 0 and at most 1, got %s.'
+                                  % max_api_share)
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise OktaConfigError('concurrency', 'concurrency must be between 1 and %d, got %s.'
+                                  % (MAX_CONCURRENCY, concurrency))
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff_base = backoff_base
@@ -253,7 +275,7 @@ class OktaClient:
                 if wait_for is not None and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
                     delay = min(wait_for, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0.05, 0.5)
                     rate_limit_waited += delay
-                    self._sleep(delay)
+                    self.rate_limiter.wait(bucket, delay)
                     continue
                 if wait_for is None and attempt < self.max_retries:
                     self._sleep(self._backoff(attempt))

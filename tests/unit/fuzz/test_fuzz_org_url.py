@@ -117,9 +117,6 @@ def test_fuzz_validate_org_url(tally, value):
         trial.accepted()
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason='okta_client bug: validate_org_url lets urllib.parse.urlsplit raise a plain ValueError '
-                          '("Invalid IPv6 URL") instead of OktaConfigError(org_url); the module fails with a traceback')
 @pytest.mark.parametrize('value', ['https://[abc', 'https://[::1', 'https://example.okta.com]:8443'])
 def test_org_url_with_an_open_bracket_is_refused_naming_org_url(value):
     with pytest.raises(OktaConfigError) as caught:
@@ -127,8 +124,6 @@ def test_org_url_with_an_open_bracket_is_refused_naming_org_url(value):
     assert caught.value.field == 'org_url'
 
 
-@pytest.mark.xfail(strict=True, reason='okta_client bug: validate_org_url accepts hosts that requests reads differently; '
-                                       'https://evil.com\\.okta.com sends the API token to evil.com')
 @pytest.mark.parametrize('value', ['https://evil.com\\.okta.com', 'https://exa mple.okta.com', 'https://ex%61mple.okta.com', 'https://*.okta.com'])
 def test_org_url_host_is_a_host_name_requests_reads_the_same_way(value):
     try:
