@@ -81,7 +81,27 @@ class RateLimiter:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._buckets = {}
+        self._waits = {}
         self.waited_seconds = 0.0
+
+    def wait(self, bucket, seconds):
+        """Sleep ``seconds`` for ``bucket``'s rate limit, visible meanwhile to current_wait()."""
+        until = self._clock() + seconds
+        with self._lock:
+            self._waits[threading.current_thread().ident] = (bucket, until)
+        try:
+            self._sleep(seconds)
+        finally:
+            with self._lock:
+                self._waits.pop(threading.current_thread().ident, None)
+
+    def current_wait(self):
+        """The longest rate-limit wait under way, as ``{'bucket': ..., 'seconds': ...}``, or None."""
+        with self._lock:
+            if not self._waits:
+                return None
+            bucket, until = max(self._waits.values(), key=lambda wait: wait[1])
+        return {'bucket': bucket, 'seconds': round(max(0.0, until - self._clock()), 1)}
 
     def floor(self, limit):
         """How much of ``limit`` is left to others (what ``max_share`` of it does not cover, in whole calls)."""
@@ -92,7 +112,7 @@ class RateLimiter:
             delay = self.reserve(bucket)
             if delay is None:
                 return
-            self._sleep(min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
+            self.wait(bucket, min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
 
     def reserve(self, bucket):
         """Take one unit of the bucket's budget and return None, or return how long to wait first."""
