@@ -101,8 +101,13 @@ def _file_layer(path):
             document = yaml.safe_load(handle.read().decode('utf-8'))
     except UnicodeDecodeError:
         raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: it is not UTF-8 text.' % path)
+    except RecursionError:  # PyYAML reads nested collections recursively
+        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: it nests too deeply.' % path)
     except (yaml.YAMLError, IOError, OSError) as exc:
         raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: %s' % (path, exc))
+    except Exception as exc:  # PyYAML's constructors let their own errors through: "!!int x", "!!float" with no value
+        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: a value cannot be read as '
+                                         'its tag says (%s).' % (path, exc.__class__.__name__))
     client = document
     for key in ('okta', 'client'):
         if client is None:

@@ -218,9 +218,11 @@ class OktaModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib('jmespath'), exception=str(JMESPATH_IMPORT_ERROR))
         try:
             compiled = jmespath.compile(expression)
+            problem = _function_problem(compiled.parsed)
         except jmespath.exceptions.JMESPathError as exc:
             self.fail_json(msg='query is not a valid JMESPath expression: %s' % exc, field='query')
-        problem = _function_problem(compiled.parsed)
+        except RecursionError:  # jmespath parses recursively
+            self.fail_json(msg='query nests too deeply to be read.', field='query')
         if problem:
             self.fail_json(msg='query %s' % problem, field='query')
         return compiled
@@ -236,7 +238,8 @@ class OktaModule(AnsibleModule):
             self.fail_json(msg='query failed: %s() got a value of type %s where it takes %s.'
                            % (exc.function_name, exc.actual_type, ' or '.join(exc.expected_types or ['another type'])),
                            field='query')
-        except (jmespath.exceptions.JMESPathError, TypeError, ValueError) as exc:
+        except (jmespath.exceptions.JMESPathError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+            # ArithmeticError: ceil(to_number('1e999')) is an OverflowError from Python's math.
             self.fail_json(msg='query failed: %s' % ' '.join(str(exc).split())[:200], field='query')
 
 
