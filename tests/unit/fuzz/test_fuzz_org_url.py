@@ -43,7 +43,7 @@ PORTS = ['', ':', ':443', ':80', ':8443', ':0', ':65535', ':65536', ':-1', ':+80
 TAILS = ['', '/', '//', '/api/v1', '?', '?a=b', '#', '#x', '/?#', '\n', ' ', '\t', '/..', '\\']
 # What a host name is made of: letters, digits, '-', '.', '_' and non-ASCII letters (IDN); or an IP literal.
 HOST_CHARACTERS = re.compile(r'^(?:[a-z0-9._-]|[^\x00-\x7f])+$')
-IP_LITERAL = re.compile(r'^[0-9a-f:.]+$')
+IP_LITERAL = re.compile(r'^[0-9a-f:.]+(?:%25[a-z0-9._~-]+)?$')  # an IPv6 zone is %-encoded: fe80::1%25eth0
 RESULT = re.compile(r'^(https?)://([^/?#@]+?)(?::([0-9]{1,5}))?$', re.DOTALL)
 
 
@@ -72,7 +72,7 @@ def host_problem(result):
         except requests.exceptions.RequestException as exc:
             return 'requests cannot use it: %s' % exc
         sent_to = parse_url(prepared.url)
-        if (sent_to.host or '').strip('[]').lower() != host.lower() or sent_to.port != parts.port:
+        if (sent_to.host or '').strip('[]').lower() != host.lower().replace('%25', '%') or sent_to.port != parts.port:
             return 'requests sends to %s:%s, not %s:%s' % (sent_to.host, sent_to.port, host, parts.port)
     return None
 
@@ -107,13 +107,8 @@ def test_fuzz_validate_org_url(tally, value):
             assert exc.field == 'org_url' and 'org_url' in str(exc), (exc.field, str(exc))
             trial.refused()
             return
-        except ValueError:  # urllib's own error, not OktaConfigError
-            trial.known_bug('org_url ValueError')
-            return
         check_accepted(value, result)
-        if host_problem(result):
-            trial.known_bug('org_url host')
-            return
+        assert host_problem(result) is None, 'accepted %r: %s' % (value, host_problem(result))
         trial.accepted()
 
 
