@@ -17,15 +17,36 @@ options:
     description:
       - How many Okta API calls the task keeps in flight at once, between 1 and 64.
       - All of them share one connection pool and one view of Okta's rate limits.
+      - When Okta answers that the org has too many calls in flight (its concurrency limit, a 429 whose
+        rate-limit headers give the concurrency values), the task halves what it sends at once and
+        grows back as calls succeed.
     type: int
     default: 8
   max_api_share:
     description:
-      - The share of each Okta endpoint's rate limit this task may use, greater than 0 and at most 1.
+      - The share of each Okta rate-limit bucket this task may use, greater than 0 and at most 1.
+      - Okta counts calls in buckets shared by groups of endpoints (all user calls - lookups, searches and
+        sign-outs - in one, all session calls in another, groups, System Log), and by default lets one API
+        token or OAuth app use only a share of a bucket (50 %). C(X-Rate-Limit-Limit) reports that token's
+        ceiling; O(max_api_share) is a share of it.
       - When Okta reports that only the rest is left (C(X-Rate-Limit-Remaining)), calls wait for
         the window to reset (C(X-Rate-Limit-Reset)), leaving the rest to other clients of the org
         such as the Admin Console and other automation.
       - V(1) uses the whole limit; calls then wait only when Okta answers HTTP 429.
     type: float
     default: 0.8
+  journal:
+    description:
+      - A file (JSON lines) in which the task records every change before it is sent to Okta
+        (C(attempted)) and its outcome as soon as it is known (time, item, result, HTTP status, Okta
+        request ID), flushed to disk as it happens, with the run's plan and progress. Not written in
+        check mode.
+      - A run given the journal of an earlier run skips what that run finished (RV(results[].result) is
+        V(skipped_done)) and does the rest, including calls left C(attempted) by a run that was killed.
+        Give the same path, and the same users, to resume an interrupted incident run.
+      - On SIGINT or SIGTERM (Ctrl-C) the task stops sending new calls, finishes and records the calls
+        in flight, and ends; the journal then holds exactly what Okta was asked to do and answered.
+      - Live progress of a local run is read from this file by the collection's action plugin; without
+        O(journal) a temporary one is used for that.
+    type: path
 '''

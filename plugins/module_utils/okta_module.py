@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import signal
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
@@ -22,7 +23,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     OktaConfigError,
     client_from_settings,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import run_bulk
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop, run_bulk
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
 
 try:
@@ -55,8 +57,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
 BULK_ARGUMENT_SPEC = dict(
     concurrency=dict(type='int', default=8),
     max_api_share=dict(type='float', default=0.8),
+    journal=dict(type='path'),
 )
-MAX_CONCURRENCY = 64
 
 # Bad input is refused before any request; these are the shapes each kind of entry may take.
 SESSION_ID = 'session_id'
@@ -102,17 +104,11 @@ class OktaModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         self._client = None
+        self.journal = None
+        self.stopped = None
         self._default_scopes = default_scopes
         self._query = self._compile_query()
-        self.concurrency = 1
-        if bulk:
-            self.concurrency = self.params['concurrency']
-            if not 1 <= self.concurrency <= MAX_CONCURRENCY:
-                self.fail_json(msg='concurrency must be between 1 and %d, got %d.' % (MAX_CONCURRENCY, self.concurrency),
-                               field='concurrency')
-            if not 0 < self.params['max_api_share'] <= 1:
-                self.fail_json(msg='max_api_share must be greater than 0 and at most 1, got %s.'
-                               % self.params['max_api_share'], field='max_api_share')
+        self.concurrency = self.params['concurrency'] if bulk else 1
 
     @property
     def client(self):
@@ -131,7 +127,7 @@ class OktaModule(AnsibleModule):
             dict((k, self.params.get(k)) for k in SETTINGS), default_scopes=self._default_scopes,
             validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
             timeout=self.params['timeout'], max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
-            concurrency=self.concurrency, max_api_share=self.params.get('max_api_share') or 1.0)
+            concurrency=self.concurrency, max_api_share=self.params.get('max_api_share', 1.0))
         for secret in ('api_token', 'access_token', 'private_key'):
             if getattr(connection, secret):
                 self.no_log_values.add(getattr(connection, secret))  # secrets from the environment or a file too
@@ -164,11 +160,50 @@ class OktaModule(AnsibleModule):
         except OktaApiError as exc:
             self.fail_from_api_error(exc)
 
-    def run_bulk(self, action, items, key):
-        """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.run_bulk)."""
+    def run_bulk(self, action, items, key, item_key=str, total=None, plan=None):
+        """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.BulkRun).
+
+        With O(journal) (not in check mode) every change is recorded as it happens and items
+        done by an earlier run with the same journal are skipped. SIGINT and SIGTERM stop the
+        dispatch of new items; the calls in flight finish and are recorded. ``self.stopped``
+        says why the run stopped early, if it did.
+        """
         # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
         client = self.client
-        return run_bulk(action, items, key, self.concurrency) if client else []
+        self.journal = self._open_journal()
+        if self.journal is not None and plan is not None:
+            self.journal.write('plan', **plan)
+        stop = Stop()
+        previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
+            'the run was interrupted (%s); the calls in flight were finished and recorded'
+            % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
+        try:
+            entries = run_bulk(action, items, key, self.concurrency, journal=self.journal, item_key=item_key,
+                               stop=stop, total=total, waiting=client.rate_limiter.current_wait)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            if self.journal is not None:
+                self.journal.write('stopped' if stop.is_set() else 'end', reason=stop.reason)
+                self.journal.close()
+        self.stopped = stop.reason
+        return entries
+
+    def record_attempt(self, item, **fields):
+        """Journal, before it is sent, the call that changes ``item`` at Okta (no-op without a journal)."""
+        if self.journal is not None:
+            self.journal.attempted(item, **fields)
+
+    def _open_journal(self):
+        path = self.params.get('journal')
+        if not path or self.check_mode:
+            return None
+        try:
+            journal = Journal(path, self._name)
+        except JournalError as exc:
+            self.fail_json(msg=str(exc), field='journal')
+        journal.write('run', kind=self._name, check_mode=False, resumed=len(journal.done))
+        return journal
 
     def validate_id_list(self, name, values, kind=SESSION_ID):
         """Check every entry of option ``name`` before any request; drop duplicates, keeping order.
