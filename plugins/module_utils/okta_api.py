@@ -9,13 +9,23 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_filter import all_of, any_of, eq
+from ansible_collections.identity.okta.plugins.module_utils.okta_time import okta_time
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the import sanity test calm
+    from urllib import quote  # type: ignore
 
 SESSIONS = '/api/v1/sessions'
 SESSION = '/api/v1/sessions/{0}'
 SESSION_REFRESH = '/api/v1/sessions/{0}/lifecycle/refresh'
+USERS = '/api/v1/users'
 USER = '/api/v1/users/{0}'
 USER_SESSIONS = '/api/v1/users/{0}/sessions'
 GROUPS = '/api/v1/groups'
@@ -79,10 +89,37 @@ def revoke_user_sessions(client, user_id, oauth_tokens=False, forget_devices=Tru
     return client.delete(USER_SESSIONS, user_id, params=params)
 
 
+# One search call names as many users as fit in a URL Okta takes (about 8 KB for the whole request line).
+MAX_SEARCH_URL_LENGTH = 6000
+MAX_SEARCH_TERMS = 100
+SEARCH_PAGE_SIZE = 200
+
+
+def search_batches(attribute, values):
+    """Split ``values`` into ``search`` expressions ``attribute eq "a" or attribute eq "b" ...``, each
+    short enough for one URL, in order. Yields ``(values of the batch, expression)``."""
+    batch, length = [], 0
+    for value in values:
+        term_length = len(quote(eq(attribute, value), safe='')) + len('%20or%20')
+        if batch and (length + term_length > MAX_SEARCH_URL_LENGTH or len(batch) >= MAX_SEARCH_TERMS):
+            yield batch, any_of(attribute, batch)
+            batch, length = [], 0
+        batch.append(value)
+        length += term_length
+    if batch:
+        yield batch, any_of(attribute, batch)
+
+
+def search_users(client, expression):
+    """Users matching an Okta ``search`` expression, page by page."""
+    return client.paginate(USERS, params={'search': expression, 'limit': SEARCH_PAGE_SIZE})
+
+
 def find_groups(client, name):
-    """Groups whose name is exactly ``name`` (Okta's ``q`` is a prefix search)."""
-    return [g for g in client.paginate(GROUPS, params={'q': name, 'limit': 200})
-            if g.get('profile', {}).get('name') == name]
+    """Groups whose name is exactly ``name``. A ``search`` on the name, not ``q``: Okta does not page
+    ``q`` results, so a prefix shared by many groups would hide the one asked for."""
+    groups = client.paginate(GROUPS, params={'search': eq('profile.name', name), 'limit': SEARCH_PAGE_SIZE})
+    return [g for g in groups if (g.get('profile') or {}).get('name') == name]
 
 
 def group_members(client, group_id, page_size=200):
@@ -101,3 +138,36 @@ def log_events(client, since, until, filter_expression=None, keywords=None, sort
     if keywords:
         params['q'] = keywords
     return client.paginate(LOGS, params=params)
+
+
+# Okta's event types for a sign-out by an admin or API client (Okta's event types catalogue).
+USER_SESSIONS_CLEARED = 'user.session.clear'
+SESSION_ENDED = 'user.session.end'
+
+
+def sign_out_events(client, event_type, attribute, values, since):
+    """``(value, event)`` for each System Log event of ``event_type`` whose ``attribute`` (``target.id`` for the
+    user of a user.session.clear) is one of ``values``, since ``since`` (epoch seconds) until now."""
+    until = okta_time(datetime.datetime.now(datetime.timezone.utc))
+    start = okta_time(datetime.datetime.fromtimestamp(since, datetime.timezone.utc))
+    for batch, expression in search_batches(attribute, values):
+        wanted = set(batch)
+        for event in log_events(client, start, until, all_of(eq('eventType', event_type), expression)):
+            for target in event.get('target') or []:
+                if isinstance(target, dict) and target.get('id') in wanted:
+                    yield target['id'], event
+
+
+def session_clear_events(client, user_ids, since):
+    return sign_out_events(client, USER_SESSIONS_CLEARED, 'target.id', user_ids, since)
+
+
+def session_end_events(client, session_ids, since):
+    """``(session_id, event)`` for each ``user.session.end`` event of ``session_ids`` since ``since``."""
+    until = okta_time(datetime.datetime.now(datetime.timezone.utc))
+    start = okta_time(datetime.datetime.fromtimestamp(since, datetime.timezone.utc))
+    for batch, expression in search_batches('authenticationContext.externalSessionId', session_ids):
+        for event in log_events(client, start, until, all_of(eq('eventType', SESSION_ENDED), expression)):
+            session_id = (event.get('authenticationContext') or {}).get('externalSessionId')
+            if session_id in batch:
+                yield session_id, event

@@ -118,6 +118,7 @@ class BulkRun:
         self._started = None
         self._finished = threading.Event()
         self._last_progress = 0.0
+        self._reported_done = None
         self._last_share = 0.0
 
     def run(self, items):
@@ -149,7 +150,8 @@ class BulkRun:
         finally:
             self._finished.set()
             ticker.join(1)
-            self.report('progress')
+            if self._reported_done != self.done:
+                self.report('progress')
         return [entries[index] for index in sorted(entries)]
 
     def _entry(self, item, outcome, error):
@@ -210,6 +212,7 @@ class BulkRun:
         now = time.time()
         with self._lock:
             self._last_progress = now
+            self._reported_done = self.done
             if self.total:
                 self._last_share = self.done / float(self.total)
             elapsed = max(now - (self._started or now), 1e-6)

@@ -56,10 +56,24 @@ options:
   session_ids:
     description:
       - Session IDs to revoke with O(state=absent). Duplicates are revoked once.
-      - Every ID ends in RV(results) as V(revoked), V(absent) or V(failed). The task fails after trying
-        all of them if any failed.
+      - Every ID ends in RV(results) as V(revoked), V(absent) or V(failed); V(skipped_done) when O(journal)
+        shows an earlier run finished it, V(not_attempted) when the run stopped early (RV(stopped)). The task
+        fails after trying all of them if any failed.
     type: list
     elements: str
+  verify:
+    description:
+      - With O(state=absent), read the System Log after the run for Okta's record of each revocation (the
+        C(user.session.end) event of the session, C(authenticationContext.externalSessionId)) and put its C(uuid)
+        and time in RV(results[].evidence); a session revoked without one within O(verify_timeout) is listed in
+        RV(unverified).
+      - Needs the C(okta.logs.read) scope with OAuth.
+    type: bool
+    default: false
+  verify_timeout:
+    description: Seconds to wait for the events of O(verify) to appear.
+    type: int
+    default: 60
 notes:
   - O(concurrency) and O(max_api_share) apply to O(session_ids); other operations make one or two calls.
 seealso:
@@ -152,8 +166,18 @@ results:
       description: The session ID.
       type: str
     result:
-      description: V(revoked), V(absent) (it did not exist) or V(failed). In check mode, what would happen.
+      description:
+        - V(revoked), V(absent) (it did not exist) or V(failed); V(skipped_done) (O(journal)) or V(not_attempted)
+          (RV(stopped)). In check mode, what would happen.
       type: str
+    verification:
+      description: With O(verify), V(verified) when the System Log shows the revocation, else V(unverified).
+      type: str
+      returned: with O(verify), for revoked sessions
+    evidence:
+      description: With O(verify), the C(uuid) and C(published) time of the session's C(user.session.end) event.
+      type: dict
+      returned: with O(verify), when the event was found
     msg:
       description: Why it failed.
       type: str
@@ -194,17 +218,30 @@ msg:
     V(would revoke 298, 2 already absent, 0 failed).
   returned: when O(state=absent)
   type: str
+unverified:
+  description: With O(verify), the sessions revoked whose revocation the System Log did not show in time.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+stopped:
+  description: Why the run stopped before trying every session (interrupted, a refused credential, an unreachable org).
+  returned: when the run stopped early
+  type: str
 retries:
   description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
   returned: always
   type: int
 '''
 
+import time
+
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
-    ABSENT, REVOKED, create_session, get_session, refresh_session, revoke_session, session_result,
+    ABSENT, REVOKED, create_session, get_session, refresh_session, revoke_session, session_end_events, session_result,
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+
+VERIFY_POLL_SECONDS = 5.0
 
 
 def ensure_present(module):
@@ -249,23 +286,56 @@ def ensure_absent(module):
         return REVOKED if get_session(module.client, session_id) is not None else ABSENT
 
     def revoke(session_id):
+        module.record_attempt(session_id)
         return revoke_session(module.client, session_id)
 
-    results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id')
+    started = time.time()
+    results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', total=len(ids))
+    unverified = []
+    if module.params['verify'] and not module.check_mode and not module.stopped:
+        unverified = verify(module, results, started - 60)
     by_outcome = dict((key, [r['session_id'] for r in results if r['result'] == outcome])
                       for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
-    outcome = dict(changed=bool(by_outcome['revoked']), results=results,
+    outcome = dict(changed=bool(by_outcome['revoked']), results=results, unverified=unverified,
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
     outcome['msg'] = ('would revoke %d, %d already absent, %d failed' if module.check_mode else
                       '%d revoked, %d already absent, %d failed') % (
         len(by_outcome['revoked']), len(by_outcome['absent']), len(by_outcome['failed_ids']))
+    for key, words in (('skipped_done', 'already done (journal)'), ('not_attempted', 'not attempted')):
+        count = len([r for r in results if r['result'] == key])
+        if count:
+            outcome['msg'] += ', %d %s' % (count, words)
+    if unverified:
+        outcome['msg'] += '; %d revocations not (yet) in the System Log: see unverified' % len(unverified)
     if by_outcome['failed_ids']:
         reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
         outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (len(by_outcome['failed_ids']), len(ids), reasons)
         outcome['failed_task'] = True
+    if module.stopped:
+        outcome['stopped'] = module.stopped
+        outcome['msg'] += '. The run stopped early: %s' % module.stopped
+        outcome['failed_task'] = True
     return outcome
+
+
+def verify(module, results, since):
+    """Okta's own record of each revocation: the session's ``user.session.end`` event."""
+    revoked = dict((r['session_id'], r) for r in results if r['result'] == REVOKED)
+    deadline = time.time() + module.params['verify_timeout']
+    while revoked:
+        for session_id, event in module.run(lambda: list(session_end_events(module.client, list(revoked), since))):
+            entry = revoked.pop(session_id, None)
+            if entry is not None:
+                entry.update(verification='verified', evidence={'uuid': event.get('uuid'),
+                                                                'published': event.get('published')})
+        if not revoked or time.time() >= deadline:
+            break
+        time.sleep(VERIFY_POLL_SECONDS)  # the System Log shows an event some seconds after it happened
+    for entry in revoked.values():
+        entry['verification'] = 'unverified'
+    return list(revoked)
 
 
 def _diff_view(session):
@@ -279,9 +349,11 @@ def main():
             session_token=dict(type='str', no_log=True),
             session_id=dict(type='str'),
             session_ids=dict(type='list', elements='str'),
+            verify=dict(type='bool', default=False),
+            verify_timeout=dict(type='int', default=60),
         ),
         bulk=True,
-        default_scopes=['okta.sessions.read', 'okta.sessions.manage'],
+        default_scopes=['okta.sessions.read', 'okta.sessions.manage', 'okta.logs.read'],
         mutually_exclusive=[('session_id', 'session_ids')],
         required_if=[
             ('state', 'present', ('session_token',)),
