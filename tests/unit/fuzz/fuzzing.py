@@ -17,9 +17,16 @@ __metaclass__ = type
 
 import collections
 import contextlib
+import email.utils
 import json
 import os
+import threading
 import time
+
+try:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    BaseHTTPRequestHandler = ThreadingHTTPServer = object
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -171,3 +178,116 @@ JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10 **
                          st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda children: st.one_of(
     st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)), max_leaves=12)
+
+
+# -- a real HTTP server that answers what a test scripts -------------------------------------------
+
+class Answer:
+    """One HTTP answer, written byte for byte. Header values may be ('reset', seconds) or ('date', seconds):
+    rendered at answer time from the server's clock, as Okta's X-Rate-Limit-Reset and Date would be."""
+
+    def __init__(self, status=200, headers=(), body=b'[]', truncate=False):
+        self.status = status
+        self.headers = list(headers)
+        self.body = body
+        self.truncate = truncate
+
+    def render(self, now, places=()):
+        lines = ['HTTP/1.1 %d Fuzz' % self.status]
+        for name, value in self.headers:
+            if isinstance(value, tuple) and value[0] == 'reset':
+                value = str(int(now + value[1]))
+            elif isinstance(value, tuple) and value[0] == 'date':
+                value = email.utils.formatdate(now + value[1], usegmt=True)
+            for place, actual in places:  # @OKTA@, @OTHER@...: the servers' addresses, known only when they run
+                value = value.replace(place, actual)
+            lines.append('%s: %s' % (name, value))
+        # A truncated answer promises more than it sends, then the connection closes: a body cut short.
+        lines.append('Content-Length: %d' % (len(self.body) + (7 if self.truncate else 0)))
+        lines.append('Connection: close')
+        return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + self.body
+
+    def __repr__(self):
+        return 'Answer(%r, %r, %r%s)' % (self.status, self.headers, self.body[:200], ', truncate=True' if self.truncate else '')
+
+
+class ScriptedServer:
+    """A real HTTP server on 127.0.0.1 that answers each request with the next scripted Answer (then with
+    ``200 []``), and records what it was sent."""
+
+    def __init__(self):
+        self.answers = collections.deque()
+        self.seen = []
+        self.clock = time.time
+        self.places = ()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def answer(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                if length:
+                    self.rfile.read(length)
+                server.seen.append((self.command, self.path, dict(self.headers)))
+                answer = server.answers.popleft() if server.answers else Answer()
+                self.wfile.write(answer.render(server.clock(), server.places))
+                self.wfile.flush()
+                self.close_connection = True
+
+            do_GET = do_POST = do_DELETE = do_PUT = answer
+
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base_url = 'http://127.0.0.1:%d' % self.port
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name='fuzz-http-%d' % self.port)
+        self.thread.daemon = True
+        self.thread.start()
+
+    def script(self, answers, clock=time.time, places=()):
+        self.answers = collections.deque(answers)
+        self.seen = []
+        self.clock = clock
+        self.places = places
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class AbsurdWait(Exception):
+    """The client asked to sleep longer than any documented bound allows."""
+
+
+class FakeTime:
+    """A clock that moves only when the client sleeps, so waits are recorded, bounded and take no time.
+
+    ``per_exchange`` bounds the total sleep by the number of HTTP exchanges the server has seen: one
+    call may wait out a rate-limit window (or Okta's ten-minute patience) before or after each exchange,
+    no more."""
+
+    def __init__(self, server, per_exchange, single):
+        self.server = server
+        self.current = time.time()
+        self.per_exchange = per_exchange
+        self.single = single
+        self.slept = []
+
+    def now(self):
+        return self.current
+
+    def sleep(self, seconds):
+        if seconds < 0:
+            raise ValueError('sleep length must be non-negative')  # what time.sleep says
+        self.slept.append(seconds)
+        self.current += seconds
+        if seconds > self.single:
+            raise AbsurdWait('asked to sleep %.1f s at once (at most %.1f)' % (seconds, self.single))
+        allowed = (len(self.server.seen) + 1) * self.per_exchange
+        if sum(self.slept) > allowed:
+            raise AbsurdWait('slept %.1f s in all over %d exchanges (at most %.1f)'
+                             % (sum(self.slept), len(self.server.seen), allowed))
