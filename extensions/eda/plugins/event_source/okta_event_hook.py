@@ -21,8 +21,19 @@ description:
     the C(Authorization) header (compared in constant time); anything else gets C(401) and nothing is queued.
     Each event of C(data.events) is put on the queue as Okta sent it (Okta's LogEvent, the same shape that
     M(identity.okta.okta_system_log) delivers), and Okta gets C(200) at once.
+  - A request is answered on its headers alone unless it is a C(POST) with the secret; the body of any other
+    request is not read, and the connection is closed. Of such a request at most 40 KiB are read (32 KiB of
+    request line and headers, C(431) beyond).
+  - The request headers must arrive within 10 seconds of the connection (TLS handshake included), and the body
+    of a delivery within 30 seconds after them; a slower client is disconnected (with C(408) once TLS is up).
+    Each connection carries one request.
+  - An event of a delivery that is not a JSON object, whose C(uuid) is not a string (or is longer than 128
+    characters), or that nests more than 64 levels is skipped with a warning that says why; the other events of
+    the delivery are queued and Okta gets C(200) (Okta does not send a delivery again after a C(4xx)). A body
+    that is not JSON, or nests too deeply to be parsed, gets C(400).
   - Okta sends a delivery again when it got no answer within 3 seconds; an event whose C(uuid) was among the
-    last 2000 received is not queued twice.
+    last 2000 queued is not queued twice. A C(uuid) counts once its event is on the queue, so an event that
+    could not be queued is taken from Okta's next attempt.
   - Uses aiohttp when it is installed (ansible-rulebook depends on it), else a small HTTP/1.1 server on
     asyncio.
 options:
@@ -53,7 +64,9 @@ options:
     description: The password of O(keyfile), if it is encrypted.
     type: str
   max_body_size:
-    description: Deliveries larger than this many bytes are refused with C(413).
+    description:
+      - Deliveries larger than this many bytes are refused with C(413). A chunked body is counted as it comes
+        and refused once it passes the limit.
     type: int
     default: 10485760
   server:
@@ -97,6 +110,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import ssl
 import sys
 
@@ -111,18 +125,66 @@ LOGGER = logging.getLogger('identity.okta.okta_event_hook')
 CHALLENGE_HEADER = 'x-okta-verification-challenge'
 SEEN_MAX = 2000
 MAX_CHALLENGE_LENGTH = 4096
+# Read from the module when a server starts (the unit tests shorten them).
+HEADER_TIMEOUT_SECONDS = 10.0    # from the connection (TLS handshake included) to the end of the request headers
+BODY_TIMEOUT_SECONDS = 30.0      # from the end of the headers to the end of an authorized delivery's body
+MAX_HEADER_BYTES = 32 * 1024     # request line and headers
 MAX_HEADER_LINES = 100
-READ_TIMEOUT_SECONDS = 30.0
+HEAD_READ_SIZE = 8 * 1024        # read at a time until the request is known to be an authorized delivery
+BODY_READ_SIZE = 64 * 1024       # read at a time from an authorized delivery
+STREAM_LIMIT = 64 * 1024         # the asyncio server's longest line, and what it buffers before it stops reading
 MAX_DISCARD_BYTES = 16 * 1024 * 1024
+MAX_EVENT_DEPTH = 64             # an Okta LogEvent nests a few levels; one nested deeper is not queued
+MAX_UUID_LENGTH = 128
 REASONS = {100: 'Continue', 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 405: 'Method Not Allowed',
            408: 'Request Timeout', 411: 'Length Required', 413: 'Payload Too Large',
            431: 'Request Header Fields Too Large', 500: 'Internal Server Error'}
+_CHUNK_SIZE = re.compile(br'[0-9A-Fa-f]{1,16}')
+_CONTENT_LENGTH = re.compile(r'[0-9]{1,18}')
+_DELIVERY_ID = re.compile(r'[A-Za-z0-9._:-]{1,100}')
+_JSON_TYPES = ((dict, 'an object'), (list, 'an array'), (str, 'a string'), (bool, 'a boolean'),
+               ((int, float), 'a number'), (type(None), 'null'))
 
 
 class BadRequest(Exception):
     def __init__(self, status, message):
         super(BadRequest, self).__init__(message)
         self.status = status
+
+
+def _json_type(value):
+    for types, name in _JSON_TYPES:
+        if isinstance(value, types):
+            return name
+    return type(value).__name__
+
+
+def _deeper_than(value, limit):
+    """Whether a parsed JSON value nests more than ``limit`` levels of objects and arrays (without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values() if isinstance(item, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+    return False
+
+
+def _why_malformed(event):
+    """Why an event of a delivery is not queued (names types only, never content), or None."""
+    if not isinstance(event, dict):
+        return 'it is %s, not an object' % _json_type(event)
+    uuid = event.get('uuid')
+    if uuid is not None and not isinstance(uuid, str):
+        return 'its uuid is %s, not a string' % _json_type(uuid)
+    if uuid is not None and len(uuid) > MAX_UUID_LENGTH:
+        return 'its uuid is longer than %d characters' % MAX_UUID_LENGTH
+    if _deeper_than(event, MAX_EVENT_DEPTH):
+        return 'it nests more than %d levels' % MAX_EVENT_DEPTH
+    return None
 
 
 class EventHookHandler:
@@ -132,16 +194,21 @@ class EventHookHandler:
         self.queue = queue
         self._expected = authorization.encode('utf-8')
         self._seen = collections.OrderedDict()
+        self._queueing = {}
         self.deliveries = 0
         self.events = 0
+        self.skipped = 0
         self.refused = 0
+        self.timed_out = 0
+        self.most_read_unauthenticated = 0
 
     def authorized(self, headers):
         given = (headers.get('authorization') or '').encode('utf-8')
         return hmac.compare_digest(given, self._expected)
 
-    async def handle(self, method, headers, body, peer):
-        """Return ``(status, JSON body or None)`` for one request; ``headers`` has lower-case names."""
+    def before_body(self, method, headers, peer):
+        """``(status, JSON body or None)`` for a request that is answered on its headers alone; None for an
+        authorized delivery, whose body is to be read. ``headers`` has lower-case names."""
         if method == 'GET':
             challenge = headers.get(CHALLENGE_HEADER)
             if not challenge:
@@ -156,33 +223,173 @@ class EventHookHandler:
             self.refused += 1
             LOGGER.warning('Refused a delivery from %s: missing or wrong Authorization header.', peer)
             return 401, {'error': 'unauthorized'}
+        return None
+
+    async def deliver(self, body, peer):
+        """``(status, JSON body or None)`` for the body of an authorized delivery; queues its events."""
         try:
             delivery = json.loads(body.decode('utf-8'))
-            events = delivery['data']['events']
-            if not isinstance(events, list):
-                raise TypeError('data.events is not a list')
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        except RecursionError:
+            LOGGER.warning('Refused a delivery from %s: its JSON nests too deeply to be read.', peer)
+            return 400, {'error': 'The JSON body nests too deeply.'}
+        except (ValueError, UnicodeDecodeError) as exc:
             LOGGER.warning('Refused a delivery from %s that is not an Okta Event Hook body: %s', peer,
                            exc.__class__.__name__)
             return 400, {'error': 'Expected a JSON body with data.events.'}
-        new = 0
-        for event in events:
-            if not isinstance(event, dict):
+        data = delivery.get('data') if isinstance(delivery, dict) else None
+        events = data.get('events') if isinstance(data, dict) else None
+        if not isinstance(events, list):
+            LOGGER.warning('Refused a delivery from %s that is not an Okta Event Hook body: no data.events list.', peer)
+            return 400, {'error': 'Expected a JSON body with data.events.'}
+        delivery_id = delivery.get('eventId')
+        if not (isinstance(delivery_id, str) and _DELIVERY_ID.fullmatch(delivery_id)):
+            delivery_id = '(no eventId)'
+        new = skipped = 0
+        for index, event in enumerate(events, 1):
+            why = _why_malformed(event)
+            if why:
+                skipped += 1
+                LOGGER.warning('Skipped event %d of %d of Okta Event Hook delivery %s from %s: %s.',
+                               index, len(events), delivery_id, peer, why)
                 continue
-            uuid = event.get('uuid')
-            if uuid:
-                if uuid in self._seen:
-                    continue
-                self._seen[uuid] = True
-                while len(self._seen) > SEEN_MAX:
-                    self._seen.popitem(last=False)
-            await self.queue.put(event)
-            new += 1
+            if await self._put_once(event):
+                new += 1
         self.deliveries += 1
         self.events += new
-        LOGGER.info('Okta Event Hook delivery %s from %s: %d events, %d new.',
-                    delivery.get('eventId') if isinstance(delivery, dict) else None, peer, len(events), new)
+        self.skipped += skipped
+        LOGGER.info('Okta Event Hook delivery %s from %s: %d events, %d new, %d skipped.',
+                    delivery_id, peer, len(events), new, skipped)
         return 200, None
+
+    async def _put_once(self, event):
+        """Queue ``event`` unless its uuid was queued already; a uuid counts as seen once its event is queued."""
+        uuid = event.get('uuid') or None
+        if uuid is None:
+            await self.queue.put(event)
+            return True
+        while uuid in self._queueing:
+            # The same event of another delivery (Okta's retry) is being queued: wait for that to end either way.
+            await self._queueing[uuid].wait()
+        if uuid in self._seen:
+            return False
+        done = self._queueing[uuid] = asyncio.Event()
+        try:
+            await self.queue.put(event)
+            self._seen[uuid] = True
+            while len(self._seen) > SEEN_MAX:
+                self._seen.popitem(last=False)
+        finally:
+            del self._queueing[uuid]
+            done.set()
+        return True
+
+
+class _Connection(asyncio.BufferedProtocol):
+    """Sits between the event loop and the HTTP server's own protocol (aiohttp's, or asyncio's streams).
+
+    Until the request is known to be an authorized delivery it reads the socket HEAD_READ_SIZE bytes at a time and
+    stops reading at the end of the request headers, so that the HTTP server answers on the headers alone having
+    read at most MAX_HEADER_BYTES + HEAD_READ_SIZE bytes; ``read_body()`` lets the body in. It closes the
+    connection when the headers are not complete within HEADER_TIMEOUT_SECONDS, and counts the bytes read.
+    """
+
+    def __init__(self, inner, handler, connections, header_timeout):
+        self._inner = inner
+        self._handler = handler
+        self._connections = connections
+        self._header_timeout = header_timeout
+        self._timer = None
+        # A memoryview: asyncio's TLS layer fills the buffer through slices of it.
+        self._buffer = memoryview(bytearray(HEAD_READ_SIZE))
+        self._in_head = True
+        self._head_tail = b''
+        self._paused = False
+        self.transport = None
+        self.peer = '?'
+        self.received = 0
+        self.authenticated = False
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.peer = (transport.get_extra_info('peername') or ('?',))[0]
+        self._connections[transport] = self
+        self._timer = asyncio.get_running_loop().call_later(self._header_timeout, self._headers_too_slow)
+        self._inner.connection_made(transport)
+
+    def get_buffer(self, sizehint):
+        return self._buffer
+
+    def buffer_updated(self, nbytes):
+        data = bytes(self._buffer[:nbytes])
+        self.received += nbytes
+        if self._in_head:
+            window = self._head_tail + data
+            ends = [at for at in (window.find(b'\r\n\r\n'), window.find(b'\n\n')) if at >= 0]
+            if ends:
+                # The headers are in: read nothing more until the request is known to be an authorized delivery.
+                self._in_head = False
+                self._paused = True
+                self.transport.pause_reading()
+            elif self.received > MAX_HEADER_BYTES:
+                self._close_with(431, 'Closed a connection from %s whose request headers are over %d bytes.',
+                                 MAX_HEADER_BYTES)
+                return
+            else:
+                self._head_tail = window[-3:]
+        self._inner.data_received(data)
+
+    def eof_received(self):
+        return self._inner.eof_received()
+
+    def pause_writing(self):
+        self._inner.pause_writing()
+
+    def resume_writing(self):
+        self._inner.resume_writing()
+
+    def connection_lost(self, exc):
+        self._stop_timer()
+        self._connections.pop(self.transport, None)
+        if not self.authenticated:
+            self._handler.most_read_unauthenticated = max(self._handler.most_read_unauthenticated, self.received)
+        self._inner.connection_lost(exc)
+
+    def headers_complete(self):
+        self._stop_timer()
+
+    def read_body(self):
+        """The request is an authorized delivery: read its body."""
+        self.authenticated = True
+        self._in_head = False
+        if len(self._buffer) < BODY_READ_SIZE:
+            self._buffer = memoryview(bytearray(BODY_READ_SIZE))
+        if self._paused:
+            self._paused = False
+            self.transport.resume_reading()
+
+    def _stop_timer(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _headers_too_slow(self):
+        self._timer = None
+        self._handler.timed_out += 1
+        self._close_with(408, 'Closed a connection from %s that sent no complete request within %g s.',
+                         self._header_timeout)
+
+    def _close_with(self, status, message, figure):
+        self._stop_timer()
+        LOGGER.warning(message, self.peer, figure)
+        self.transport.write(('HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' % (
+            status, REASONS[status])).encode('latin-1'))
+        self.transport.close()
+        # A TLS connection waits for the client's close_notify; do not let the client hold it.
+        asyncio.get_running_loop().call_later(1.0, self._abort_if_open)
+
+    def _abort_if_open(self):
+        if self._connections.get(self.transport) is self:
+            self.transport.abort()
 
 
 def _ssl_context(args):
@@ -198,46 +405,121 @@ def _ssl_context(args):
     return context
 
 
-async def _serve_aiohttp(handler, host, port, context, max_body, started):
-    async def endpoint(request):
-        if request.content_length is not None and request.content_length > max_body:
-            return web.json_response({'error': 'The delivery is too large.'}, status=413)
-        try:
-            body = await request.read() if request.method == 'POST' else b''
-        except web.HTTPRequestEntityTooLarge:
-            return web.json_response({'error': 'The delivery is too large.'}, status=413)
-        headers = dict((name.lower(), value) for name, value in request.headers.items())
-        status, payload = await handler.handle(request.method, headers, body, request.remote)
-        if payload is None:
-            return web.Response(status=status)
-        return web.json_response(payload, status=status)
+async def _listen(protocol, handler, host, port, context, started):
+    """Listen with ``protocol()`` behind a _Connection each; the connections by transport."""
+    connections = {}
+    header_timeout = HEADER_TIMEOUT_SECONDS
+    listener = await asyncio.get_running_loop().create_server(
+        lambda: _Connection(protocol(), handler, connections, header_timeout), host, port, ssl=context,
+        ssl_handshake_timeout=header_timeout if context else None)
+    sockname = listener.sockets[0].getsockname()
+    started('%s://%s:%d' % ('https' if context else 'http', sockname[0], sockname[1]))
+    return listener, connections
 
-    app = web.Application(client_max_size=max_body)
-    app.router.add_route('*', '/{tail:.*}', endpoint)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
+
+async def _close(listener, connections):
+    listener.close()
+    for connection in list(connections.values()):
+        connection.transport.abort()
+    await listener.wait_closed()
+
+
+async def _read_aiohttp_body(request, max_body):
+    if request.content_length is not None and request.content_length > max_body:
+        # Read what was sent before answering, up to a bound: a socket closed on unread data resets the connection.
+        if request.content_length <= MAX_DISCARD_BYTES:
+            while await request.content.readany():
+                pass
+        raise BadRequest(413, 'The delivery is too large.')
+    chunks = []
+    size = 0
+    while True:
+        chunk = await request.content.readany()
+        if not chunk:
+            return b''.join(chunks)
+        size += len(chunk)
+        if size > max_body:
+            raise BadRequest(413, 'The delivery is too large.')
+        chunks.append(chunk)
+
+
+async def _serve_aiohttp(handler, host, port, context, max_body, started):
+    body_timeout = BODY_TIMEOUT_SECONDS
+
+    async def endpoint(request):
+        connection = connections.get(request.transport)
+        if connection is not None:
+            connection.headers_complete()
+        headers = dict((name.lower(), value) for name, value in request.headers.items())
+        answer = handler.before_body(request.method, headers, request.remote)
+        if answer is None:
+            if connection is not None:
+                connection.read_body()
+            answer = await _aiohttp_delivery(request, headers)
+        status, payload = answer
+        response = web.Response(status=status) if payload is None else web.json_response(payload, status=status)
+        response.force_close()   # one request a connection; an unread body is not read
+        return response
+
+    async def _aiohttp_delivery(request, headers):
+        try:
+            if headers.get('expect', '').lower() == '100-continue':
+                await request.writer.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+            body = await asyncio.wait_for(_read_aiohttp_body(request, max_body), body_timeout)
+        except BadRequest as exc:
+            return exc.status, {'error': str(exc)}
+        except asyncio.TimeoutError:
+            handler.timed_out += 1
+            LOGGER.warning('Closed a connection from %s whose delivery was not received within %g s.',
+                           request.remote, body_timeout)
+            return 408, {'error': 'The request was not received in time.'}
+        except Exception as exc:  # pylint: disable=broad-except
+            # A malformed chunked body, or the client went away.
+            LOGGER.warning('Could not read a delivery from %s: %s', request.remote, exc.__class__.__name__)
+            return 400, {'error': 'The body could not be read.'}
+        try:
+            return await handler.deliver(body, request.remote)
+        except Exception:  # pylint: disable=broad-except
+            LOGGER.exception('Error while answering an Okta Event Hook request')
+            return 500, {'error': 'internal error'}
+
+    # lingering_time=0: aiohttp reads (and drops) no unread body after the answer.
+    server = web.Server(endpoint, access_log=None, lingering_time=0)
+    listener, connections = await _listen(server, handler, host, port, context, started)
     try:
-        site = web.TCPSite(runner, host, port, ssl_context=context)
-        await site.start()
-        started(site.name)
         await asyncio.Event().wait()
     finally:
-        await runner.cleanup()
+        listener.close()
+        await server.shutdown(1.0)
+        await _close(listener, connections)
+
+
+async def _readline(reader, status, message):
+    try:
+        return await reader.readline()
+    except ValueError:   # longer than the reader's limit
+        raise BadRequest(status, message)
 
 
 async def _read_request(reader):
-    """One HTTP/1.1 request: (method, headers with lower-case names, body)."""
-    line = await reader.readline()
-    if not line:
-        raise EOFError()
+    """One HTTP/1.1 request head: (method, headers with lower-case names)."""
+    line = await _readline(reader, 400, 'The request line is too long.')
+    if not line.endswith(b'\n'):
+        raise EOFError()   # the connection ended (or was closed) before the request did
     parts = line.decode('latin-1').split()
     if len(parts) != 3 or not parts[2].startswith('HTTP/1.'):
         raise BadRequest(400, 'not an HTTP/1.x request line')
     method = parts[0].upper()
     headers = {}
+    size = len(line)
     for dummy in range(MAX_HEADER_LINES + 1):
-        line = await reader.readline()
-        if line in (b'\r\n', b'\n', b''):
+        line = await _readline(reader, 431, 'A header line is too long.')
+        if not line.endswith(b'\n'):
+            raise EOFError()
+        size += len(line)
+        if size > MAX_HEADER_BYTES:
+            raise BadRequest(431, 'The request headers are too large.')
+        if line in (b'\r\n', b'\n'):
             break
         name, colon, value = line.decode('latin-1').partition(':')
         if not colon:
@@ -248,35 +530,40 @@ async def _read_request(reader):
     return method, headers
 
 
+async def _read_chunked(reader, max_body):
+    chunks = []
+    size = 0
+    while True:
+        size_line = await _readline(reader, 400, 'malformed chunk')
+        token = size_line.split(b';')[0].strip()
+        if not _CHUNK_SIZE.fullmatch(token):
+            raise BadRequest(400, 'malformed chunk')
+        chunk_size = int(token, 16)
+        if chunk_size == 0:
+            for dummy in range(MAX_HEADER_LINES + 1):   # trailer fields
+                if (await _readline(reader, 400, 'malformed trailer')) in (b'\r\n', b'\n', b''):
+                    return b''.join(chunks)
+            raise BadRequest(431, 'too many trailer lines')
+        size += chunk_size
+        if size > max_body:
+            raise BadRequest(413, 'The delivery is too large.')
+        chunks.append(await reader.readexactly(chunk_size))
+        if (await _readline(reader, 400, 'malformed chunk')) not in (b'\r\n', b'\n'):
+            raise BadRequest(400, 'malformed chunk')
+
+
 async def _read_body(reader, writer, headers, max_body):
     if headers.get('expect', '').lower() == '100-continue':
         writer.write(b'HTTP/1.1 100 Continue\r\n\r\n')
         await writer.drain()
     if 'chunked' in headers.get('transfer-encoding', '').lower():
-        body = b''
-        while True:
-            size_line = await reader.readline()
-            try:
-                size = int(size_line.split(b';')[0].strip(), 16)
-            except ValueError:
-                raise BadRequest(400, 'malformed chunk')
-            if size == 0:
-                while (await reader.readline()) not in (b'\r\n', b'\n', b''):
-                    pass
-                return body
-            if len(body) + size > max_body:
-                raise BadRequest(413, 'The delivery is too large.')
-            body += await reader.readexactly(size)
-            await reader.readline()
+        return await _read_chunked(reader, max_body)
     length = headers.get('content-length')
     if length is None:
         raise BadRequest(411, 'A Content-Length is required.')
-    try:
-        length = int(length)
-    except ValueError:
+    if not _CONTENT_LENGTH.fullmatch(length):
         raise BadRequest(400, 'malformed Content-Length')
-    if length < 0:
-        raise BadRequest(400, 'malformed Content-Length')
+    length = int(length)
     if length > max_body:
         # Read what was sent before answering, up to a bound: a socket closed on unread data resets the connection.
         if length <= MAX_DISCARD_BYTES:
@@ -287,6 +574,8 @@ async def _read_body(reader, writer, headers, max_body):
 
 
 async def _serve_asyncio(handler, host, port, context, max_body, started):
+    body_timeout = BODY_TIMEOUT_SECONDS
+
     async def answer(writer, status, payload):
         body = json.dumps(payload).encode('utf-8') if payload is not None else b''
         head = 'HTTP/1.1 %d %s\r\nContent-Length: %d\r\nConnection: close\r\n' % (
@@ -296,41 +585,53 @@ async def _serve_asyncio(handler, host, port, context, max_body, started):
         writer.write(head.encode('latin-1') + b'\r\n' + body)
         await writer.drain()
 
-    async def exchange(reader, writer):
+    async def exchange(reader, writer, connection):
+        # No timeout here: the _Connection closes a connection whose headers are late.
         method, headers = await _read_request(reader)
-        # The body is read even when the delivery will be refused: closing a socket with unread data resets the
-        # connection, and the client might not see the answer.
-        body = await _read_body(reader, writer, headers, max_body) if method == 'POST' else b''
-        peer = (writer.get_extra_info('peername') or ('?',))[0]
-        return await handler.handle(method, headers, body, peer)
-
-    async def connection(reader, writer):
+        connection.headers_complete()
+        peer = connection.peer
+        early = handler.before_body(method, headers, peer)
+        if early is not None:
+            return early   # answered without reading the body; closing drops whatever the client sent
+        connection.read_body()
         try:
+            body = await asyncio.wait_for(_read_body(reader, writer, headers, max_body), body_timeout)
+        except asyncio.TimeoutError:
+            handler.timed_out += 1
+            LOGGER.warning('Closed a connection from %s whose delivery was not received within %g s.',
+                           peer, body_timeout)
+            return 408, {'error': 'The request was not received in time.'}
+        return await handler.deliver(body, peer)
+
+    async def connection_made(reader, writer):
+        connection = connections.get(writer.transport)
+        try:
+            if connection is None:   # closed already
+                return
             try:
-                status, payload = await asyncio.wait_for(exchange(reader, writer), READ_TIMEOUT_SECONDS)
+                status, payload = await exchange(reader, writer, connection)
             except BadRequest as exc:
                 status, payload = exc.status, {'error': str(exc)}
-            except asyncio.TimeoutError:
-                status, payload = 408, {'error': 'The request was not received in time.'}
             except (EOFError, asyncio.IncompleteReadError, ConnectionError):
                 return
             except Exception:  # pylint: disable=broad-except
                 LOGGER.exception('Error while answering an Okta Event Hook request')
                 status, payload = 500, {'error': 'internal error'}
-            await answer(writer, status, payload)
+            if not writer.transport.is_closing():
+                await answer(writer, status, payload)
         except (ConnectionError, OSError):
             pass
         finally:
             writer.close()
 
-    server = await asyncio.start_server(connection, host, port, ssl=context)
+    def protocol():
+        return asyncio.StreamReaderProtocol(asyncio.StreamReader(limit=STREAM_LIMIT), connection_made)
+
+    listener, connections = await _listen(protocol, handler, host, port, context, started)
     try:
-        sockname = server.sockets[0].getsockname()
-        started('%s://%s:%d' % ('https' if context else 'http', sockname[0], sockname[1]))
-        await server.serve_forever()
+        await asyncio.Event().wait()
     finally:
-        server.close()
-        await server.wait_closed()
+        await _close(listener, connections)
 
 
 async def main(queue, args):
@@ -362,8 +663,10 @@ async def main(queue, args):
     try:
         await serve(handler, host, port, context, max_body, started)
     finally:
-        LOGGER.info('Okta Event Hook receiver stopped: %d deliveries, %d events queued, %d requests refused.',
-                    handler.deliveries, handler.events, handler.refused)
+        LOGGER.info('Okta Event Hook receiver stopped: %d deliveries, %d events queued, %d events skipped, '
+                    '%d requests refused, %d timed out; at most %d bytes read of an unauthenticated request.',
+                    handler.deliveries, handler.events, handler.skipped, handler.refused, handler.timed_out,
+                    handler.most_read_unauthenticated)
 
 
 if __name__ == '__main__':
