@@ -252,6 +252,29 @@ def distinct(values):
     return [v for v in values if v and not (v in seen or seen.add(v))]
 
 
+def _member(value, key):
+    """``value[key]`` when ``value`` is an object; None where Okta wrote null (or something else than an object)."""
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _text(value):
+    return value if isinstance(value, str) else None
+
+
+def summarize(events):
+    """The distinct session IDs, users (actors of type User; the login last seen for each) and client IPs of
+    System Log events, in order of appearance. Okta writes null where it has no value; a value of another
+    type than Okta documents is left out rather than failing the task."""
+    actors = [_member(e, 'actor') for e in events]
+    actors = [a for a in actors if _member(a, 'type') == 'User' and _text(_member(a, 'id'))]
+    logins = dict((a['id'], _text(a.get('alternateId'))) for a in actors)
+    return dict(
+        session_ids=distinct(_text(_member(_member(e, 'authenticationContext'), 'externalSessionId')) for e in events),
+        users=[dict(id=user_id, login=logins[user_id]) for user_id in distinct(a['id'] for a in actors)],
+        client_ips=distinct(_text(_member(_member(e, 'client'), 'ipAddress')) for e in events),
+    )
+
+
 def main():
     module = OktaModule(
         argument_spec=dict(
@@ -292,19 +315,14 @@ def main():
     events = module.run(read)
     truncated = len(events) > params['max_events']
     events = events[:params['max_events']]
-    actors = [e.get('actor') or {} for e in events]
-    users = dict((a['id'], a.get('alternateId')) for a in actors if a.get('type') == 'User' and a.get('id'))
-    users_in_order = [a.get('id') for a in actors if a.get('type') == 'User']
     result = dict(
         changed=False,
         events=events,
-        session_ids=distinct((e.get('authenticationContext') or {}).get('externalSessionId') for e in events),
-        users=[dict(id=user_id, login=users[user_id]) for user_id in distinct(users_in_order)],
-        client_ips=distinct((e.get('client') or {}).get('ipAddress') for e in events),
         filter=filter_expression,
         window=window,
         truncated=truncated,
     )
+    result.update(summarize(events))
     if params['query']:
         result['query_result'] = module.apply_query(events)
     module.exit_json(**result)

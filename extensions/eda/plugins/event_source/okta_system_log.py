@@ -216,7 +216,7 @@ def _number(args, name, default, kind=float):
         return default
     try:
         return kind(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int() of YAML's .inf
         raise ValueError('%s must be a number, got %r' % (name, value))
 
 
@@ -231,6 +231,12 @@ def _boolean(value, default=True):
     if text in ('0', 'false', 'no', 'off'):
         return False
     raise ValueError('validate_certs must be true or false, got %r' % value)
+
+
+def event_uuid(event):
+    """The event's uuid, or None when it has none that is text (Okta's are; anything else cannot be remembered)."""
+    uuid = event.get('uuid')
+    return uuid if isinstance(uuid, str) and uuid else None
 
 
 class Cursor:
@@ -276,14 +282,15 @@ class Cursor:
         return uuid in self._seen
 
     def record(self, event):
-        uuid = event.get('uuid')
+        uuid = event_uuid(event)
         if uuid:
             self._seen[uuid] = True
             while len(self._seen) > SEEN_MAX:
                 self._seen.popitem(last=False)
             self.last_uuid = uuid
-        if event.get('published'):
-            self.last_published = event['published']
+        published = event.get('published')
+        if published and isinstance(published, str):
+            self.last_published = published
 
     def save(self, sync=False):
         """Replace the file atomically; ``sync`` also flushes it to the disk (once a page)."""
@@ -327,7 +334,7 @@ class SystemLogPoller:
         self.timeout = _number(self.args, 'timeout', 30.0)
         self.max_retries = _number(self.args, 'max_retries', 4, int)
         self.validate_certs = _boolean(self.args.get('validate_certs'), True)
-        if self.interval <= 0:
+        if not self.interval > 0:  # also refuses NaN, which would make every pause no pause at all
             raise ValueError('interval must be a positive number of seconds, got %s' % self.interval)
         if not 1 <= self.page_size <= 1000:
             raise ValueError('page_size must be between 1 and 1000, got %s' % self.page_size)
@@ -428,7 +435,7 @@ class SystemLogPoller:
         for event in page:
             if not isinstance(event, dict):
                 continue
-            uuid = event.get('uuid')
+            uuid = event_uuid(event)
             if uuid and self.cursor.seen(uuid):
                 LOGGER.debug('Skipping event %s: already delivered.', uuid)
                 continue
