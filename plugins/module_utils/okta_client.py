@@ -46,6 +46,7 @@ COLLECTION_VERSION = '0.1.0'
 
 LOOPBACK_NAMES = ('localhost',)
 DEFAULT_PORTS = {'https': 443, 'http': 80}
+_CONTROL = re.compile(r'[\x00-\x20\x7f]')
 HOST_NAME = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
 MAX_TIMEOUT_SECONDS = 3600
 MAX_RETRIES = 20
@@ -217,9 +218,16 @@ class OktaClient:
         if path_or_url.startswith('/'):
             return self.base_url + path_or_url
         # Pagination links are absolute; never send our credential to another origin.
-        if origin(path_or_url) != self.base_url:
+        try:
+            parts = urlsplit(path_or_url)
+            same = origin(path_or_url) == self.base_url
+        except ValueError:
+            raise OktaApiError('Okta returned a link that is not a URL (%r); refusing to follow it.' % path_or_url[:200])
+        # A user name, a backslash or a control character can make the HTTP library read another host
+        # than urlsplit does: only a plain link to the org itself is followed.
+        if not same or parts.username is not None or '\\' in path_or_url or _CONTROL.search(path_or_url):
             raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.'
-                               % urlsplit(path_or_url).netloc)
+                               % parts.netloc[:200])
         return path_or_url
 
     def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, form=None, **send):
@@ -257,6 +265,10 @@ class OktaClient:
                     continue
                 raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
                                    method=method, path=shown_path, retries=attempt, outcome_unknown=unknown)
+            except (UnicodeDecodeError, ValueError) as exc:  # after RequestException, some of which are ValueErrors
+                # requests reads a 3xx answer's Location even when it does not follow it.
+                raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
+                                   % (method, shown_path, exc.__class__.__name__), method=method, path=shown_path)
 
             if response.status_code == 429 and self._over_concurrency(bucket, response.headers):
                 # Too many calls in flight for the org, not too many in the window: send fewer at once.
@@ -295,7 +307,7 @@ class OktaClient:
             self.in_flight.succeeded()
             try:
                 return response, (response.json() if response.content else None)
-            except ValueError:
+            except (ValueError, RecursionError):
                 # A body cut short by a proxy or a dropped connection: the call may be repeated if safe.
                 if idempotent and attempt < self.max_retries:
                     self._sleep(self._backoff(attempt))
@@ -337,7 +349,7 @@ class OktaClient:
         request_id = response.headers.get('X-Okta-Request-Id')
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if isinstance(body, dict) and 'error' in body and 'errorCode' not in body:
             # The OAuth endpoints answer with RFC 6749 errors.
@@ -352,7 +364,8 @@ class OktaClient:
             return OktaApiError(message, status=response.status_code, method=method, path=path,
                                 request_id=request_id, retries=retries,
                                 outcome_unknown=not idempotent and response.status_code >= 500)
-        causes = [c.get('errorSummary') for c in body.get('errorCauses') or [] if isinstance(c, dict)]
+        causes = body.get('errorCauses')
+        causes = [c.get('errorSummary') for c in causes if isinstance(c, dict)] if isinstance(causes, list) else []
         message = 'Okta returned HTTP %s for %s %s: %s (%s)' % (
             response.status_code, method, path, body.get('errorSummary'), body.get('errorCode'))
         if causes:
@@ -381,6 +394,11 @@ class OktaClient:
         params = kwargs.pop('params', None)
         while url:
             response, page = self.request('GET', url, bucket=bucket, params=params, **kwargs)
+            if not isinstance(page, list):
+                raise OktaApiError('Okta answered GET %s with a page that is not a JSON array (%s).'
+                                   % (urlsplit(url).path, type(page).__name__), status=response.status_code,
+                                   method='GET', path=urlsplit(url).path,
+                                   request_id=response.headers.get('X-Okta-Request-Id'))
             yield from page
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query

@@ -29,6 +29,8 @@ import threading
 import time
 
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+# Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
+MAX_PLAUSIBLE_RESET_SECONDS = 600.0
 
 # Endpoint -> Okta rate-limit bucket. A path not listed here is its own bucket (method + path template).
 BUCKETS = (
@@ -57,11 +59,11 @@ def parse_http_date(value):
 
 
 def int_header(headers, name):
-    """An integer response header, or None when absent or not a number."""
-    try:
-        return int(headers.get(name))
-    except (TypeError, ValueError):
+    """A non-negative integer response header of at most 12 digits, or None."""
+    value = headers.get(name)
+    if not isinstance(value, str) or not value.strip().isdigit() or len(value.strip()) > 12:
         return None
+    return int(value)
 
 
 class RateLimiter:
@@ -139,6 +141,8 @@ class RateLimiter:
             return
         server_date = parse_http_date(headers.get('Date'))
         offset = (server_date - self._clock()) if server_date else 0.0
+        if not 0 <= reset - (self._clock() + offset) <= MAX_PLAUSIBLE_RESET_SECONDS:
+            return  # a reset in the past, or one no minute window explains: nothing to go by
         with self._lock:
             state = self._buckets.get(bucket)
             if state is not None and state['reset'] == reset:
@@ -158,7 +162,7 @@ class RateLimiter:
         """Seconds to wait after a 429, from its reset and Date headers."""
         reset = int_header(headers, 'X-Rate-Limit-Reset')
         server_now = parse_http_date(headers.get('Date')) or self._clock()
-        if reset is None:
+        if reset is None or reset - server_now > MAX_PLAUSIBLE_RESET_SECONDS:
             return None
         return max(0.0, reset - server_now)
 

@@ -13,8 +13,8 @@ server (the "other origin"); and the client's sleeps - recorded on a fake clock 
 documented bounds (one wait at most MAX_RATE_LIMIT_WAIT_SECONDS; all waits of a call within Okta's
 ten-minute patience per exchange).
 
-Crashes in okta_client.py, which this suite may not change, are listed in CLIENT_BUGS, counted as
-known bugs in the figures, and pinned each by a strict xfail test below with the failing answer.
+The okta_client bugs this suite found are fixed; each is pinned by a test below with the answer that
+showed it, and client_bug() still names them, so that one coming back is counted as a crash.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -232,7 +232,7 @@ def places(okta, other):
     return (('@OKTA_PORT@', str(okta.port)), ('@OTHER_PORT@', str(other.port)), ('@OKTA@', okta.base_url), ('@OTHER@', other.base_url))
 
 
-# -- each known bug, pinned: these fail until okta_client.py is fixed, then flip them ---------------------
+# -- each bug found, pinned by the answer that showed it -------------------------------------------------
 
 def _client_for(okta, clock, max_retries=0):
     client = OktaClient(okta.base_url, api_token=TOKEN, max_retries=max_retries, timeout=10, sleep=clock.sleep)
@@ -254,22 +254,16 @@ def _exchange(servers, script, operation='get', max_retries=0):
         client.close()
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason='okta_client bug: response.json() of a deeply nested body '
-                   'raises RecursionError, which request() does not catch (only ValueError)')
 def test_deeply_nested_body_is_an_okta_api_error(servers):
     assert _exchange(servers, [Answer(200, [], b'[' * 100000 + b']' * 100000)]) == 'refused'
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason='okta_client bug: int(X-Rate-Limit-Reset) of 309+ digits '
-                   'makes reset - now overflow a float in seconds_until_reset')
 def test_huge_rate_limit_reset_is_ignored(servers):
     answer = Answer(429, [('X-Rate-Limit-Limit', '600'), ('X-Rate-Limit-Remaining', '0'), ('X-Rate-Limit-Reset', '9' * 400)],
                     b'{"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."}')
     assert _exchange(servers, [answer], max_retries=1) in ('refused', [], None)
 
 
-@pytest.mark.xfail(strict=True, raises=AbsurdWait, reason='okta_client bug: RateLimiter.acquire waits until any reset Okta '
-                   'names, with no bound: a reset a year ahead (or a Date decades behind) stops every later call')
 @pytest.mark.parametrize('headers', [
     [('X-Rate-Limit-Limit', '600'), ('X-Rate-Limit-Remaining', '0'), ('X-Rate-Limit-Reset', ('reset', 86400 * 365))],
     [('X-Rate-Limit-Limit', '600'), ('X-Rate-Limit-Remaining', '0'), ('X-Rate-Limit-Reset', ('reset', 60)),
@@ -280,30 +274,23 @@ def test_rate_limit_wait_is_bounded(servers, headers):
     assert _exchange(servers, [page, Answer(200, [], b'[{"id": "00g2"}]')], operation='paginate') == [{'id': '00g1'}, {'id': '00g2'}]
 
 
-@pytest.mark.xfail(strict=True, reason='okta_client bug: paginate yields from whatever a 2xx body is - nothing (TypeError), '
-                   'or the keys of an object - instead of refusing a page that is not a JSON array')
 @pytest.mark.parametrize('body', [b'', b'{"errorCode": "E0000001"}', b'7', b'"abc"'])
 def test_paginate_refuses_a_page_that_is_not_an_array(servers, body):
     assert _exchange(servers, [Answer(200, [], body)], operation='paginate') == 'refused'
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason='okta_client bug: _error_from iterates errorCauses whatever its type')
 @pytest.mark.parametrize('causes', [5, True, 1.5])
 def test_error_causes_of_any_type_make_an_okta_api_error(servers, causes):
     body = json.dumps({'errorCode': 'E0000001', 'errorSummary': 'Api validation failed', 'errorCauses': causes}).encode()
     assert _exchange(servers, [Answer(400, [], body)]) == 'refused'
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason='okta_client bug: _url/origin let urlsplit raise ValueError '
-                   '("Invalid IPv6 URL") for a malformed Link instead of OktaApiError')
 @pytest.mark.parametrize('url', ['http://[', 'http://[::1/api/v1/groups'])
 def test_malformed_next_link_is_an_okta_api_error(servers, url):
     page = Answer(200, [('Link', '<%s>; rel="next"' % url)], b'[{"id": "00g1"}]')
     assert _exchange(servers, [page], operation='paginate') == 'refused'
 
 
-@pytest.mark.xfail(strict=True, reason='okta_client bug: _url compares origins with urlsplit, which reads '
-                   'http://other:port\\@okta/... as host okta, while requests (urllib3) sends it to other: the token leaks')
 def test_link_with_a_backslash_never_reaches_another_origin(servers):
     okta, other = servers
     url = 'http://127.0.0.1:%d\\@127.0.0.1:%d/api/v1/groups?after=2' % (other.port, okta.port)
@@ -312,10 +299,6 @@ def test_link_with_a_backslash_never_reaches_another_origin(servers):
     assert other.seen == [], 'the API token was sent to %s: %r' % (other.base_url, other.seen)
 
 
-@pytest.mark.xfail(strict=True, raises=(UnicodeDecodeError, ValueError),
-                   reason='okta_client bug: requests reads the Location of a 3xx even with allow_redirects=False (to set '
-                          'response.next); a Location that is not UTF-8, or "http://[", raises UnicodeDecodeError or '
-                          'ValueError, which request() does not catch (only RequestException)')
 @pytest.mark.parametrize('location', ['\x80', 'http://['])
 def test_redirect_with_an_unreadable_location_is_an_okta_api_error(servers, location):
     assert _exchange(servers, [Answer(302, [('Location', location)], b'')]) == 'refused'
