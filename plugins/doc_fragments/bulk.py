@@ -41,7 +41,7 @@ options:
         (C(attempted)) and its outcome as soon as it is known (time, item, result, HTTP status, Okta
         request ID), flushed to disk as it happens, with the run's plan and progress. Not written in
         check mode.
-      - A run given the journal of an earlier run skips what that run finished (RV(results[].result) is
+      - A run given the journal of an earlier run skips what that run finished (its result is
         V(skipped_done)) and does the rest, including calls left C(attempted) by a run that was killed.
         Give the same path, and the same users, to resume an interrupted incident run.
       - On SIGINT or SIGTERM (Ctrl-C) the task stops sending new calls, finishes and records the calls

@@ -16,7 +16,7 @@ description:
     (option C(journal)) and returns one row per item, the last thing recorded about it, in the order the items
     were first recorded - for a report of a run that was interrupted or failed before it could return its results.
   - An item whose call was sent but whose answer was never recorded (the run was killed) has the result
-    V(attempted): Okta may or may not have acted; a rerun with the same journal does it again.
+    V(attempted) - Okta may or may not have acted; a rerun with the same journal does it again.
 author:
   - identity.okta maintainers (@identity-okta)
 options:
@@ -37,8 +37,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: One dictionary per item - C(item), C(result), C(time) and, when recorded, C(status), C(request_id),
-    C(user_id), C(login), C(msg).
+  description:
+    - One dictionary per item - C(item), C(result), C(time) and, when recorded, C(status), C(request_id),
+      C(user_id), C(login), C(msg).
   type: list
   elements: dict
 '''

@@ -289,8 +289,8 @@ def _function_problem(node):
         given = len(node.get('children') or [])
         variadic = any(argument.get('variadic') for argument in signature)
         if given < len(signature) or (given > len(signature) and not variadic):
-            return 'calls %s() with %d arguments; it takes %s%d.' % (name, given, 'at least ' if variadic else '',
-                                                                    len(signature))
+            least = 'at least ' if variadic else ''
+            return 'calls %s() with %d arguments; it takes %s%d.' % (name, given, least, len(signature))
     for child in node.get('children') or []:
         if isinstance(child, dict):
             problem = _function_problem(child)

@@ -135,8 +135,8 @@ class OktaBulkAction(ActionBase):
             else:
                 temporary = tempfile.mkdtemp(prefix='okta-progress-')
                 path = args['journal'] = os.path.join(temporary, 'journal.jsonl')
-            follower = JournalFollower(path, '%s | %s' % (task_vars.get('inventory_hostname', 'localhost'),
-                                                          self._task.action.split('.')[-1]))
+            prefix = '%s | %s' % (task_vars.get('inventory_hostname', 'localhost'), self._task.action.split('.')[-1])
+            follower = JournalFollower(path, prefix)
             follower.start()
         try:
             result.update(self._execute_module(module_name=self._task.action, module_args=args,
@@ -148,7 +148,6 @@ class OktaBulkAction(ActionBase):
                 shutil.rmtree(temporary, ignore_errors=True)
                 result.get('invocation', {}).get('module_args', {}).pop('journal', None)
         if self._play_context.check_mode and isinstance(result.get('plan'), dict):
-            display.display('%s | %s: %s' % (task_vars.get('inventory_hostname', 'localhost'),
-                                             self._task.action.split('.')[-1], describe(dict(result['plan'],
-                                                                                              event='plan'))))
+            prefix = '%s | %s' % (task_vars.get('inventory_hostname', 'localhost'), self._task.action.split('.')[-1])
+            display.display('%s: %s' % (prefix, describe(dict(result['plan'], event='plan'))))
         return result

@@ -113,4 +113,3 @@ def test_an_access_token_is_renewed_before_it_expires(oauth_sim, app_key, monkey
     assert oauth_sim.state()['oauthGrants'] == client.session.auth.tokens_fetched
     # Renewed ahead of time: no call was refused and repeated.
     assert len([r for r in oauth_sim.requests_log() if r['path'].startswith('/api/')]) == 6 and client.retries == 0
-
