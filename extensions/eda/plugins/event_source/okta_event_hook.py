@@ -203,7 +203,8 @@ class EventHookHandler:
         self.most_read_unauthenticated = 0
 
     def authorized(self, headers):
-        given = (headers.get('authorization') or '').encode('utf-8')
+        # surrogateescape: aiohttp keeps bytes that are not UTF-8 as surrogates; such a header is simply wrong.
+        given = (headers.get('authorization') or '').encode('utf-8', 'surrogateescape')
         return hmac.compare_digest(given, self._expected)
 
     def before_body(self, method, headers, peer):
