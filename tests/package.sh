@@ -47,7 +47,8 @@ done
 ansible-doc -t filter identity.okta.to_csv >/dev/null
 
 echo "Running package check 'playbook'"
-eval "$(python "$ROOT/tests/okta_simulator" --background --users 20 --sessions-per-user 2 --groups 2)"
+eval "$(python "$ROOT/tests/okta_simulator" --background --profile developer --time-scale 20 \
+    --users 20 --sessions-per-user 2 --groups 2)"
 export OKTA_ORG_URL OKTA_API_TOKEN
 (cd "$WORK" && ANSIBLE_LOCALHOST_WARNING=false ansible-playbook identity.okta.revoke_user_sessions \
     -e '{"users": ["user1@example.com", "user2@example.com"], "user_groups": ["group-2"]}' >"$WORK/play.log") \

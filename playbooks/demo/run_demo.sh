@@ -2,6 +2,9 @@
 # The README demo: a laptop was stolen. Sign out five named users and the whole
 # "group-2" team (100 users), and revoke their OAuth tokens, against a local Okta
 # simulator (300 users, 3 sessions each, 20 ms per API call) - then show what happened.
+# The simulator limits calls as a developer org does (sign-outs: 100 a minute, 50 for one
+# API token), with Okta's minute run as 10 s (time scale 6): the 104 sign-outs wait for the
+# limit twice, as they would for two minutes on a real developer org.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
@@ -9,7 +12,8 @@ export PATH="$VENV/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$VENV/collections"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 
-eval "$(python "$ROOT/tests/okta_simulator" --background --users 300 --sessions-per-user 3 --groups 3 --latency-ms 20)"
+eval "$(python "$ROOT/tests/okta_simulator" --background --profile developer --time-scale 6 \
+    --users 300 --sessions-per-user 3 --groups 3 --latency-ms 20)"
 export OKTA_ORG_URL OKTA_API_TOKEN
 trap 'kill "$OKTA_SIMULATOR_PID" 2>/dev/null || true' EXIT
 sessions() { python -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_simulator/state?summary=1"))["sessionCount"])' "$OKTA_ORG_URL"; }

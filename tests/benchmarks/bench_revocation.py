@@ -145,7 +145,8 @@ class Simulator:
     def __init__(self, users, latency_ms, rate_limit, extra_args=()):
         handle, ready = tempfile.mkstemp(prefix='okta-sim-', suffix='.json')  # empty until the simulator is ready
         os.close(handle)
-        argv = [sys.executable, SIMULATOR, '--users', str(users), '--sessions-per-user', '1',
+        # --profile kind: the flat limit per endpoint, a benchmark of the client alone (tests/okta_simulator/README.md)
+        argv = [sys.executable, SIMULATOR, '--profile', 'kind', '--users', str(users), '--sessions-per-user', '1',
                 '--latency-ms', str(latency_ms), '--rate-limit', str(rate_limit), '--ready-file', ready] + list(extra_args)
         with open(os.devnull, 'wb') as devnull:
             self.process = subprocess.Popen(argv, stdout=devnull, stderr=devnull, stdin=subprocess.DEVNULL,

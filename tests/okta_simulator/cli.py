@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 
+from .limits import BUCKET_OF_ROUTE, BUCKET_PATHS, KIND, PROFILE_NAMES, PROFILES
 from .server import Simulator
 
 
@@ -27,19 +28,63 @@ def endpoint_limit(text):
     return key.strip(), int(value)
 
 
+def bucket_limit(text):
+    key, dummy, value = text.partition('=')
+    if not key or not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError('expected BUCKET=N (N calls per minute), got %r' % text)
+    return key.strip(), int(value)
+
+
+def positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError('must be greater than 0')
+        return value
+    return parse
+
+
+BUCKET_HELP = '; '.join('%s: %s' % (name, ', '.join(
+    '%s %s' % route for route, bucket in sorted(BUCKET_OF_ROUTE.items()) if bucket == name)) for name in BUCKET_PATHS)
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog='okta_simulator', description='A local Okta org for tests and demos.')
+    parser = argparse.ArgumentParser(
+        prog='okta_simulator', description='A local Okta org for tests and demos. By default it limits calls as a '
+        'developer org does: buckets shared by groups of endpoints, per-minute windows that start with a '
+        "bucket's first call, 50% of each bucket per API token or OAuth app, 35 requests in flight. "
+        'tests/okta_simulator/README.md says where each rule comes from.')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=0, help='0 picks a free port (default)')
     parser.add_argument('--api-token', action='append', dest='api_tokens',
                         help='an API token to accept (repeatable; default: a random one, printed)')
     parser.add_argument('--access-token', action='append', dest='access_tokens', default=[],
-                        help='an OAuth access token to accept as Bearer (repeatable)')
+                        help='an OAuth access token to accept as Bearer (repeatable; it never expires)')
     parser.add_argument('--latency-ms', type=float, default=0, help='added to every API answer')
-    parser.add_argument('--rate-limit', type=int, default=600, help='calls per window per endpoint (default 600)')
-    parser.add_argument('--endpoint-rate-limit', type=endpoint_limit, action='append', default=[],
-                        metavar='"METHOD /path/{id}=N"', help='override the limit of one endpoint')
-    parser.add_argument('--rate-window-seconds', type=int, default=60)
+    limits = parser.add_argument_group('rate limits', 'Buckets: ' + BUCKET_HELP + '; any other call: a bucket of '
+                                       'its own with the "default" limit.')
+    limits.add_argument('--profile', choices=PROFILE_NAMES, default=None,
+                        help='Okta\'s published per-minute limits of a developer (Integrator Free Plan) or production '
+                        '(Workforce Identity) org; "kind" is the old flat limit per method + path on clock minutes, '
+                        'for benchmarks of the client alone (default: developer, or kind with the kind options)')
+    limits.add_argument('--bucket-limit', type=bucket_limit, action='append', default=[], metavar='BUCKET=N',
+                        help='override a bucket\'s limit per minute (repeatable), e.g. users=50')
+    limits.add_argument('--time-scale', type=positive(float), default=1.0, metavar='N',
+                        help='Okta\'s durations run N times faster: a 60 s window lasts 60/N s, an access token '
+                        '3600/N s, a session 7200/N s (default 1)')
+    limits.add_argument('--token-share', type=positive(float), default=None, metavar='PERCENT', dest='token_share',
+                        help='the share of each bucket one API token or OAuth app may use (default 50, Okta\'s)')
+    limits.add_argument('--concurrency-limit', type=int, default=None, metavar='N',
+                        help='requests in flight per org before 429 (0: none; default 35 developer, 75 production)')
+    limits.add_argument('--token-lifetime-seconds', type=positive(float), default=None,
+                        help='OAuth access token lifetime in Okta seconds (default 3600)')
+    limits.add_argument('--session-lifetime-seconds', type=positive(float), default=7200,
+                        help='session lifetime in Okta seconds, until expiresAt (default 7200)')
+    kind = parser.add_argument_group('kind profile', 'the simulator before issue 11 (imply --profile kind)')
+    kind.add_argument('--rate-limit', type=int, default=None, help='calls per window per endpoint (default 600)')
+    kind.add_argument('--endpoint-rate-limit', type=endpoint_limit, action='append', default=[],
+                      metavar='"METHOD /path/{id}=N"', help='override the limit of one endpoint')
+    kind.add_argument('--rate-window-seconds', type=positive(float), default=None, help='window length (default 60)')
     parser.add_argument('--fault-rate', type=float, default=0.0, help='share of API calls that fail (0..1)')
     parser.add_argument('--fault-kinds', default='503', help='comma list of 500,502,503,504,429,drop,slow,truncated')
     parser.add_argument('--clock-skew-seconds', type=float, default=0, help="shift the server's clock")
@@ -56,7 +101,21 @@ def parse_args(argv):
     parser.add_argument('--ready-file', help='write the base URL and token here as JSON once listening')
     parser.add_argument('--background', action='store_true', help='detach; print the URL, token and pid, then exit')
     parser.add_argument('--log-file', default=os.devnull, help='output of a --background simulator')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    kind_options = args.rate_limit is not None or args.endpoint_rate_limit or args.rate_window_seconds is not None
+    if args.profile is None:
+        args.profile = KIND if kind_options else 'developer'
+    if kind_options and args.profile != KIND:
+        parser.error('--rate-limit, --endpoint-rate-limit and --rate-window-seconds are the kind profile\'s; '
+                     'with --profile %s use --bucket-limit' % args.profile)
+    if args.profile != KIND:
+        known = set(PROFILES[args.profile]['buckets'])
+        unknown = sorted(set(name for name, dummy in args.bucket_limit) - known)
+        if unknown:
+            parser.error('unknown bucket %s (known: %s)' % (', '.join(unknown), ', '.join(sorted(known))))
+    if args.token_share is not None and not 0 < args.token_share <= 100:
+        parser.error('--token-share is a percentage: more than 0, at most 100')
+    return args
 
 
 def run_in_background(argv, args):
@@ -99,7 +158,10 @@ def main(argv=None):
         return run_in_background(argv, args)
     sim = Simulator(
         host=args.host, port=args.port, api_tokens=args.api_tokens, access_tokens=args.access_tokens,
-        latency_ms=args.latency_ms, rate_limit=args.rate_limit, endpoint_rate_limits=dict(args.endpoint_rate_limit),
+        latency_ms=args.latency_ms, profile=args.profile, bucket_limits=dict(args.bucket_limit),
+        time_scale=args.time_scale, token_share_percent=args.token_share, concurrency_limit=args.concurrency_limit,
+        token_lifetime_seconds=args.token_lifetime_seconds, session_lifetime_seconds=args.session_lifetime_seconds,
+        rate_limit=args.rate_limit, endpoint_rate_limits=dict(args.endpoint_rate_limit),
         rate_window_seconds=args.rate_window_seconds, fault_rate=args.fault_rate,
         fault_kinds=[k.strip() for k in args.fault_kinds.split(',') if k.strip()],
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
@@ -109,7 +171,7 @@ def main(argv=None):
         client_id, dummy, key_path = registration.partition('=')
         with open(key_path) as handle:
             sim.oauth.register(client_id, handle.read())
-    info = {'orgUrl': sim.base_url, 'apiToken': sim.api_token, 'pid': os.getpid()}
+    info = {'orgUrl': sim.base_url, 'apiToken': sim.api_token, 'pid': os.getpid(), 'rateLimits': sim.rate_limits.describe()}
     if args.ready_file:
         temporary = args.ready_file + '.tmp'
         with open(temporary, 'w') as handle:

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 TOKEN_PATH = '/oauth2/v1/token'
 ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-TOKEN_LIFETIME_SECONDS = 3600
+TOKEN_LIFETIME_SECONDS = 3600  # Okta's access tokens: expires_in 3600 in okta-sdk-python's cassettes (test_dpop_it)
 
 # (method, route template) -> the scope Okta requires; None: API tokens only (no OAuth).
 REQUIRED_SCOPES = {
@@ -31,6 +31,7 @@ REQUIRED_SCOPES = {
     ('POST', '/api/v1/sessions/{id}/lifecycle/refresh'): 'okta.sessions.manage',
     ('DELETE', '/api/v1/users/{id}/sessions'): 'okta.users.manage',
     ('GET', '/api/v1/users/{id}'): 'okta.users.read',
+    ('GET', '/api/v1/users'): 'okta.users.read',
     ('GET', '/api/v1/groups'): 'okta.groups.read',
     ('GET', '/api/v1/groups/{id}/users'): 'okta.groups.read',
     ('GET', '/api/v1/logs'): 'okta.logs.read',
@@ -49,8 +50,13 @@ class OAuthError(Exception):
 
 
 class AuthorizationServer:
-    def __init__(self, clock):
+    def __init__(self, clock, token_lifetime=None, time_scale=1.0):
+        """An access token lives ``token_lifetime`` Okta seconds (default TOKEN_LIFETIME_SECONDS, read
+        when the token is granted), divided by ``time_scale`` on the simulator's clock; ``expires_in``
+        says so, rounded to a whole second (at least 1)."""
         self.clock = clock
+        self.token_lifetime = token_lifetime
+        self.time_scale = time_scale
         self.lock = threading.Lock()
         self.clients = {}
         self.tokens = {}
@@ -73,11 +79,11 @@ class AuthorizationServer:
         if not scopes or any(not s.startswith('okta.') for s in scopes):
             raise OAuthError(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.')
         token = 'eyJsim.' + uuid.uuid4().hex + uuid.uuid4().hex
+        lifetime = (TOKEN_LIFETIME_SECONDS if self.token_lifetime is None else self.token_lifetime) / self.time_scale
         with self.lock:
-            self.tokens[token] = {'scopes': set(scopes), 'clientId': claims['iss'],
-                                  'expires': self.clock() + TOKEN_LIFETIME_SECONDS}
+            self.tokens[token] = {'scopes': set(scopes), 'clientId': claims['iss'], 'expires': self.clock() + lifetime}
             self.grants += 1
-        return {'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME_SECONDS, 'access_token': token,
+        return {'token_type': 'Bearer', 'expires_in': max(1, int(round(lifetime))), 'access_token': token,
                 'scope': ' '.join(scopes)}
 
     def _verified_claims(self, assertion, audience):
@@ -112,11 +118,24 @@ class AuthorizationServer:
 
     def token_scopes(self, token):
         """The scopes of an issued, unexpired access token, or None."""
+        grant = self.token_grant(token)
+        return None if grant is None or grant['expired'] else grant['scopes']
+
+    def token_grant(self, token):
+        """What an issued token grants: scopes, clientId and whether it has expired; None if never issued."""
         with self.lock:
             grant = self.tokens.get(token)
-        if grant is None or grant['expires'] < self.clock():
+        if grant is None:
             return None
-        return grant['scopes']
+        return dict(grant, expired=grant['expires'] <= self.clock())
+
+    @staticmethod
+    def client_of(form):
+        """The client a token request claims to be (the assertion's unverified iss), for its rate-limit share."""
+        try:
+            return json.loads(_b64decode(form.get('client_assertion', '').split('.')[1])).get('iss') or None
+        except (ValueError, TypeError, IndexError, AttributeError):
+            return None
 
 
 def has_scope(granted, required):

@@ -5,19 +5,27 @@
 
 """An HTTP server that answers like Okta for the endpoints identity.okta uses.
 
-Okta behaviour reproduced: SSWS/Bearer auth with Okta's 401 body, E0000007 404s,
-204 revocations, single-use session tokens, ``X-Rate-Limit-*`` headers per
-endpoint with 429/E0000047 past the limit, ``X-Okta-Request-Id`` and ``Date`` on
-every response, ``Link`` pagination. Faults (latency, 5xx, dropped connections)
-can be injected at random or armed one by one through the test-only
-``/_simulator/`` endpoints, which Okta does not have.
+Okta behaviour reproduced (tests/okta_simulator/README.md has the sources): SSWS/Bearer
+auth with Okta's 401 body, OAuth access tokens that expire, sessions that expire at
+``expiresAt``, E0000007 404s, 405 for a method a path does not have, 204 revocations,
+single-use session tokens, rate limits in Okta's shared buckets (limits.py) with
+``X-Rate-Limit-*`` headers and 429/E0000047 past a bucket, a token's share or the cap on
+requests in flight, ``X-Okta-Request-Id`` and ``Date`` on every response, ``Link``
+pagination with one header per relation, ``search``/``filter``/``q`` as Okta reads them,
+and explicit nulls where Okta sends them. Faults (latency, 5xx, dropped connections) can
+be injected at random or armed one by one through the test-only ``/_simulator/``
+endpoints, which Okta does not have.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import datetime
 import json
+import math
+import os
 import random
 import re
 import socket
@@ -30,14 +38,17 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from .limits import KIND, KIND_DEFAULT_LIMIT, OKTA_WINDOW_SECONDS, PROFILES, InFlight, RateLimits
 from .oauth import REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError, has_scope
-from .state import Org
+from .state import SESSION_LIFETIME_SECONDS, SESSION_TOKEN_LIFETIME_SECONDS, Org
 
 ADMIN_PREFIX = '/_simulator/'
 ALL_SCOPES = frozenset(['*'])
 # Faults that let the call take effect and spoil only the answer.
 APPLIED_FAULTS = ('slow', 'truncated')
-DEFAULT_RATE_LIMIT = 600
+DEFAULT_RATE_LIMIT = KIND_DEFAULT_LIMIT
+RATE_LIMITED = 'API call exceeded rate limit due to too many requests.'
+SYSTEM_LOG_DEFAULT_SPAN_SECONDS = 7 * 24 * 3600  # since defaults to "7 days prior to until" (the spec)
 
 # (method, path template) -> handler name; '{id}' matches one path segment.
 ROUTES = [
@@ -47,6 +58,7 @@ ROUTES = [
     ('POST', '/api/v1/sessions/{id}/lifecycle/refresh', 'refresh_session'),
     ('DELETE', '/api/v1/users/{id}/sessions', 'revoke_user_sessions'),
     ('GET', '/api/v1/users/{id}', 'get_user'),
+    ('GET', '/api/v1/users', 'list_users'),
     ('GET', '/api/v1/groups', 'list_groups'),
     ('GET', '/api/v1/groups/{id}/users', 'list_group_users'),
     ('GET', '/api/v1/logs', 'list_log_events'),
@@ -54,21 +66,49 @@ ROUTES = [
 
 
 def okta_error(code, summary, causes=()):
+    """Okta's error body; errorId is 'oae' and 22 URL-safe characters, as in Okta's answers."""
     return {
         'errorCode': code,
         'errorSummary': summary,
         'errorLink': code,
-        'errorId': 'oae' + uuid.uuid4().hex[:19],
+        'errorId': 'oae' + base64.urlsafe_b64encode(os.urandom(16)).decode('ascii')[:22],
         'errorCauses': [{'errorSummary': c} for c in causes],
     }
 
 
-def normalize_time(text):
-    """ISO 8601 as Okta accepts it, made comparable with the stored ``published`` strings."""
-    text = text.strip().replace('+00:00', 'Z')
-    if text.endswith('Z') and '.' not in text:
-        text = text[:-1] + '.000Z'
-    return text
+def request_id():
+    """X-Okta-Request-Id: 32 hexadecimal characters, as Okta sends them since 2023."""
+    return uuid.uuid4().hex
+
+
+ISO_INSTANT = re.compile(r'^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$', re.I)
+
+
+def parse_instant(text):
+    """Epoch seconds of an ISO 8601 timestamp with its offset (``Z``, ``+02:00``, ``-0500``);
+    ValueError for anything else (a timestamp without an offset is not an instant)."""
+    found = ISO_INSTANT.match((text or '').strip())
+    if not found:
+        raise ValueError('not an ISO 8601 timestamp with an offset: %r' % (text,))
+    year, month, day, hour, minute = (int(found.group(i)) for i in range(1, 6))
+    second = int(found.group(6) or 0)
+    fraction = float(found.group(7) or 0)
+    zone = found.group(8).upper()
+    offset = 0
+    if zone != 'Z':
+        digits = zone[1:].replace(':', '')
+        offset = (int(digits[:2]) * 60 + int(digits[2:])) * 60 * (1 if zone[0] == '+' else -1)
+    moment = datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.timezone.utc)
+    return moment.timestamp() + fraction - offset
+
+
+def query_bool(query, name, default):
+    """A boolean query parameter read as Okta's Java API reads it: "true" in any case is true,
+    anything else false (the legacy Python SDK sends ``True``)."""
+    values = query.get(name)
+    if not values:
+        return default
+    return values[-1].strip().lower() == 'true'
 
 
 # One token of a filter: a parenthesis, a string literal (escapes kept, decoded later) or a word.
@@ -106,12 +146,37 @@ def filter_tokens(expression):
     return tokens
 
 
-def parse_log_filter(expression):
-    """A predicate for a SCIM filter: ``attribute op "value"`` terms (op: eq, sw, co) combined with
-    ``and``, ``or`` and parentheses, as Okta's System Log accepts. String values are in double quotes,
-    where ``\\"`` is a double quote and ``\\\\`` a backslash. Raises ValueError on anything else."""
+COMPARISONS = ('eq', 'ne', 'sw', 'ew', 'co', 'gt', 'ge', 'lt', 'le')
+
+
+def _compare(operator, actual, expected, case_insensitive):
+    """One comparison as Okta makes it: ``gt``/``ge``/``lt``/``le`` compare instants when both
+    sides are timestamps, numbers when both are numbers, and strings otherwise."""
+    if operator in ('gt', 'ge', 'lt', 'le'):
+        try:
+            left, right = parse_instant(str(actual)), parse_instant(expected)
+        except ValueError:
+            try:
+                left, right = float(actual), float(expected)
+            except (TypeError, ValueError):
+                left, right = str(actual), expected
+        return {'gt': left > right, 'ge': left >= right, 'lt': left < right, 'le': left <= right}[operator]
+    actual = str(actual).lower() if isinstance(actual, bool) else str(actual)
+    if case_insensitive:
+        actual, expected = actual.lower(), expected.lower()
+    return {'eq': actual == expected, 'ne': actual != expected, 'sw': actual.startswith(expected),
+            'ew': actual.endswith(expected), 'co': expected in actual}[operator]
+
+
+def parse_filter(expression, case_insensitive=False, operators=COMPARISONS + ('pr',)):
+    """A predicate for a SCIM filter: ``attribute op "value"`` terms (op: eq, ne, sw, ew, co, gt,
+    ge, lt, le) and ``attribute pr`` combined with ``and``, ``or`` and parentheses. String values
+    are in double quotes, where ``\\"`` is a double quote and ``\\\\`` a backslash; ``true``,
+    ``false`` and numbers may stand unquoted. ``ne`` is true for an absent attribute (SCIM).
+    ``case_insensitive`` compares string values ignoring case (``search=`` on users and groups).
+    Raises ValueError (``filter: ...``) on anything else."""
     if not expression:
-        return lambda event: True
+        return lambda item: True
     tokens = filter_tokens(expression)
     position = [0]
 
@@ -129,10 +194,10 @@ def parse_log_filter(expression):
         token_kind, text = peek()
         return text.lower() if token_kind in ('word', 'paren') else None
 
-    def value_at(event, path):
+    def value_at(item, path):
         for part in path.split('.'):
-            event = event.get(part) if isinstance(event, dict) else None
-        return event
+            item = item.get(part) if isinstance(item, dict) else None
+        return item
 
     def comparison():
         if keyword() == '(':
@@ -141,16 +206,19 @@ def parse_log_filter(expression):
             take(')', 'paren')
             return inner
         path, operator = take(), take().lower()
-        if operator not in ('eq', 'sw', 'co') or peek()[0] != 'literal':
-            raise ValueError('filter: cannot parse %s %s %r' % (path, operator, peek()[1]))
-        expected = take(kind='literal')
+        if operator == 'pr' and operator in operators:
+            return lambda item: value_at(item, path) is not None
+        kind, text = peek()
+        bare = kind == 'word' and (text in ('true', 'false') or re.match(r'^-?\d+(\.\d+)?$', text or ''))
+        if operator not in operators or operator == 'pr' or not (kind == 'literal' or bare):
+            raise ValueError('filter: cannot parse %s %s %r' % (path, operator, text))
+        expected = take(kind=kind)
 
-        def test(event):
-            actual = value_at(event, path)
+        def test(item):
+            actual = value_at(item, path)
             if actual is None:
-                return False
-            actual = str(actual)
-            return {'eq': actual == expected, 'sw': actual.startswith(expected), 'co': expected in actual}[operator]
+                return operator == 'ne'
+            return _compare(operator, actual, expected, case_insensitive)
         return test
 
     def conjunction():
@@ -158,19 +226,25 @@ def parse_log_filter(expression):
         while keyword() == 'and':
             take('and')
             parts.append(comparison())
-        return lambda event: all(part(event) for part in parts)
+        return lambda item: all(part(item) for part in parts)
 
     def disjunction():
         parts = [conjunction()]
         while keyword() == 'or':
             take('or')
             parts.append(conjunction())
-        return lambda event: any(part(event) for part in parts)
+        return lambda item: any(part(item) for part in parts)
 
     predicate = disjunction()
     if peek()[0] is not None:
         raise ValueError('filter: unexpected %r' % (peek()[1],))
     return predicate
+
+
+def parse_log_filter(expression):
+    """The System Log's ``filter``: every operator of parse_filter ("all operators except [ ]",
+    Okta's spec of /api/v1/logs), string values compared as written."""
+    return parse_filter(expression)
 
 
 def match_route(method, raw_path):
@@ -195,34 +269,6 @@ def match_route(method, raw_path):
             if route_method == method:
                 return template, handler, params
     return None
-
-
-class RateLimits:
-    """Fixed windows per endpoint, like Okta's per-minute buckets."""
-
-    def __init__(self, default_limit, per_endpoint, window_seconds, clock):
-        self.default_limit = default_limit
-        self.per_endpoint = per_endpoint
-        self.window = window_seconds
-        self.clock = clock
-        self.lock = threading.Lock()
-        self.counts = {}
-
-    def take(self, bucket):
-        """Count one call; return (allowed, limit, remaining, reset_epoch)."""
-        limit = self.per_endpoint.get(bucket, self.default_limit)
-        now = self.clock()
-        start = int(now // self.window * self.window)
-        reset = start + self.window
-        with self.lock:
-            window_start, used = self.counts.get(bucket, (start, 0))
-            if window_start != start:
-                used = 0
-            allowed = used < limit
-            if allowed:
-                used += 1
-            self.counts[bucket] = (start, used)
-        return allowed, limit, max(0, limit - used), int(reset)
 
 
 class Faults:
@@ -258,27 +304,56 @@ class Faults:
 
 
 class Simulator:
-    """One simulated Okta org behind a threaded HTTP server."""
+    """One simulated Okta org behind a threaded HTTP server.
+
+    ``profile``: 'developer' or 'production' (Okta's rate limits, limits.py) or 'kind' (the
+    simulator before issue 11: a flat ``rate_limit`` per method + path on clock-aligned
+    windows of ``rate_window_seconds``, no token share, no concurrency cap). The command
+    line's default is 'developer'. In-process (the unit tests' ``okta_sim`` fixture), no
+    profile means 'kind', which the client's own unit tests were written against; and
+    ``rate_limit``, ``endpoint_rate_limits`` and ``rate_window_seconds`` only exist in it.
+    ``time_scale``: Okta's durations (rate-limit windows, token and session lifetimes) run
+    that many times faster.
+    """
 
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
-                 rate_limit=DEFAULT_RATE_LIMIT, endpoint_rate_limits=None, rate_window_seconds=60,
+                 profile=None, bucket_limits=None, time_scale=1.0, token_share_percent=None, concurrency_limit=None,
+                 token_lifetime_seconds=None, session_lifetime_seconds=SESSION_LIFETIME_SECONDS,
+                 rate_limit=None, endpoint_rate_limits=None, rate_window_seconds=None,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
                  users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
                  check_spec=False):
+        legacy = rate_limit is not None or endpoint_rate_limits or rate_window_seconds is not None
+        profile = profile or KIND
+        if legacy and profile != KIND:
+            raise ValueError('rate_limit, endpoint_rate_limits and rate_window_seconds belong to the kind profile; '
+                             'with %r use bucket_limits' % profile)
         self.clock = lambda: time.time() + clock_skew_seconds
-        self.org = Org(seed=seed, clock=self.clock)
+        self.time_scale = float(time_scale)
+        self.rate_limits = RateLimits(
+            profile, bucket_limits, self.time_scale, token_share_percent, self.clock,
+            kind_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit,
+            kind_window_seconds=OKTA_WINDOW_SECONDS if rate_window_seconds is None else rate_window_seconds,
+            kind_endpoint_limits=endpoint_rate_limits)
+        self.profile = profile
+        if concurrency_limit is None:
+            concurrency_limit = 0 if profile == KIND else PROFILES[profile]['concurrency']
+        self.in_flight = InFlight(concurrency_limit)
+        self.org = Org(seed=seed, clock=self.clock, session_lifetime=session_lifetime_seconds / self.time_scale,
+                       session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS / self.time_scale)
         self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
         self.access_tokens = set(access_tokens)
         self.latency = latency_ms / 1000.0
-        self.rate_limits = RateLimits(rate_limit, endpoint_rate_limits or {}, rate_window_seconds, self.clock)
         self.faults = Faults(fault_rate, fault_kinds, seed)
         self.page_limit_max = page_limit_max
         self.stats_lock = threading.Lock()
         self.request_log = []
         self.request_counts = {}
         self.rate_limited = 0
+        self.concurrency_limited = 0
+        self.expired_tokens = 0
         self.connections = set()
-        self.oauth = AuthorizationServer(self.clock)
+        self.oauth = AuthorizationServer(self.clock, token_lifetime_seconds, self.time_scale)
         self.slow_seconds = 3.0
         self.redirect_location = 'http://127.0.0.1:9'
         self.org.seed(users, sessions_per_user, groups)
@@ -398,13 +473,24 @@ class OktaHandler(BaseHTTPRequestHandler):
 
     # -- plumbing ------------------------------------------------------------
 
-    def _send(self, status, body=None, headers=None, raw=None, content_type='application/json'):
+    def _send(self, status, body=None, headers=None, raw=None, content_type='application/json', okta_request_id=True):
+        """Answer. A ``Link`` header given as a list is sent once per relation, as Okta does."""
         payload = raw if raw is not None else (json.dumps(body).encode('utf-8') if body is not None else b'')
-        self._answer = (status, dict(headers or {}, **{'Content-Type': content_type}), payload)
+        headers = dict(headers or {})
+        links = headers.pop('Link', None)
+        if isinstance(links, str):
+            links = [links]
+        flat = dict(headers, **{'Content-Type': content_type})
+        if links:
+            flat['Link'] = ', '.join(links)
+        self._answer = (status, flat, payload)
         self.send_response(status)
-        self.send_header('X-Okta-Request-Id', uuid.uuid4().hex[:20])
-        for name, value in (headers or {}).items():
+        if okta_request_id:
+            self.send_header('X-Okta-Request-Id', request_id())
+        for name, value in headers.items():
             self.send_header(name, value)
+        for link in links or ():
+            self.send_header('Link', link)
         if payload:
             self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(len(payload)))
@@ -448,39 +534,54 @@ class OktaHandler(BaseHTTPRequestHandler):
         body = self._body()
         if raw_path.startswith(ADMIN_PREFIX):
             return self._admin(raw_path[len(ADMIN_PREFIX):], query, body)
-        if raw_path == TOKEN_PATH and self.command == 'POST':
-            return self._token_endpoint()
-        sim.record(self.command, raw_path, parts.query, self.headers)
+        # Okta's cap on requests in flight counts every call to the org, answered or not yet.
+        if not sim.in_flight.enter():
+            with sim.stats_lock:
+                sim.concurrency_limited += 1
+            if raw_path != TOKEN_PATH:
+                sim.record(self.command, raw_path, parts.query, self.headers)
+            # "The first two header values are always 0 for concurrent rate limit errors. The third
+            # header reports an estimated time" (Okta, rate limit best practices).
+            return self._send(429, okta_error('E0000047', RATE_LIMITED), {
+                'X-Rate-Limit-Limit': '0', 'X-Rate-Limit-Remaining': '0',
+                'X-Rate-Limit-Reset': str(int(math.ceil(sim.clock())) + 1)})
+        try:
+            if raw_path == TOKEN_PATH and self.command == 'POST':
+                return self._token_endpoint()
+            return self._dispatch_api(raw_path, parts.query, query, body)
+        finally:
+            sim.in_flight.leave()
+
+    def _dispatch_api(self, raw_path, raw_query, query, body):
+        sim = self.simulator
+        sim.record(self.command, raw_path, raw_query, self.headers)
         if sim.latency:
             time.sleep(sim.latency)
 
         route = match_route(self.command, raw_path)
         if route is None:
-            return self._send(404, okta_error('E0000022', 'The endpoint does not support the provided HTTP method')
-                              if any(match_route(m, raw_path) for m in ('GET', 'POST', 'DELETE'))
-                              else okta_error('E0000007', 'Not found: Resource not found: %s (Endpoint)' % raw_path))
+            if any(match_route(m, raw_path) for m in ('GET', 'POST', 'DELETE', 'PUT')):
+                # Okta answers a method the path does not have at its edge: 405, no request id, no rate headers.
+                return self._send(405, okta_error('E0000022', 'The endpoint does not support the provided HTTP method'),
+                                  okta_request_id=False)
+            return self._send(404, okta_error('E0000007', 'Not found: Resource not found: %s (Endpoint)' % raw_path))
         template, handler, params = route
-        bucket = '%s %s' % (self.command, template)
         with sim.stats_lock:
-            sim.request_counts[bucket] = sim.request_counts.get(bucket, 0) + 1
+            key = '%s %s' % (self.command, template)
+            sim.request_counts[key] = sim.request_counts.get(key, 0) + 1
 
-        scopes = self._authenticated()
+        scopes, principal, refusal = self._authenticated()
         if scopes is None:
-            return self._send(401, okta_error('E0000011', 'Invalid token provided'))
+            return self._send(401, okta_error('E0000011', 'Invalid token provided'), refusal)
         required = REQUIRED_SCOPES.get((self.command, template), '')
         if scopes is not ALL_SCOPES and (required is None or not has_scope(scopes, required)):
             return self._send(403, okta_error('E0000006', 'You do not have permission to perform the requested action'),
                               {'WWW-Authenticate': 'Bearer realm="%s", error="insufficient_scope", scope="%s"'
                                                    % (self._base(), required or 'SSWS API token')})
 
-        allowed, limit, remaining, reset = sim.rate_limits.take(bucket)
-        rate_headers = {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
-                        'X-Rate-Limit-Reset': str(reset)}
-        if not allowed:
-            with sim.stats_lock:
-                sim.rate_limited += 1
-            return self._send(429, okta_error('E0000047', 'API call exceeded rate limit due to too many requests.'),
-                              rate_headers)
+        rate_headers = self._take_rate_limit(template, principal)
+        if rate_headers is False:
+            return None
 
         fault = sim.faults.pick(self.command, raw_path)
         if sim.spec_checker is not None and not fault:
@@ -492,6 +593,22 @@ class OktaHandler(BaseHTTPRequestHandler):
                     sim.spec_checker.check(self.command, raw_path, query, self.headers, self._raw_body,
                                            self._answer[0], self._answer[1], self._answer[2])
         return self._answer_api(handler, params, query, body, fault, rate_headers)
+
+    def _take_rate_limit(self, template, principal):
+        """Count the call in its bucket: the rate headers, or False after answering 429."""
+        sim = self.simulator
+        bucket = sim.rate_limits.bucket_for(self.command, template)
+        if bucket is None:
+            return {}
+        allowed, limit, remaining, reset = sim.rate_limits.take(bucket, principal)
+        rate_headers = {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
+                        'X-Rate-Limit-Reset': str(reset)}
+        if allowed:
+            return rate_headers
+        with sim.stats_lock:
+            sim.rate_limited += 1
+        self._send(429, okta_error('E0000047', RATE_LIMITED), rate_headers)
+        return False
 
     def _answer_api(self, handler, params, query, body, fault, rate_headers):
         sim = self.simulator
@@ -509,24 +626,41 @@ class OktaHandler(BaseHTTPRequestHandler):
         self._send(status, payload, rate_headers)
 
     def _authenticated(self):
-        """ALL_SCOPES for an API token or a configured access token, the granted scopes of an
-        issued OAuth token, or None."""
+        """(scopes, principal, None) for an accepted credential: ALL_SCOPES for an API token or a
+        configured access token, the granted scopes of an issued OAuth token. The principal is
+        what Okta gives a share of each bucket to: the API token, or the OAuth app. For a refused
+        credential (None, None, headers of the 401)."""
         sim = self.simulator
         scheme, dummy, token = (self.headers.get('Authorization') or '').partition(' ')
-        if (scheme == 'SSWS' and token in sim.api_tokens) or (scheme == 'Bearer' and token in sim.access_tokens):
-            return ALL_SCOPES
+        if scheme == 'SSWS' and token in sim.api_tokens:
+            return ALL_SCOPES, 'token:' + token, None
+        if scheme == 'Bearer' and token in sim.access_tokens:
+            return ALL_SCOPES, 'token:' + token, None
         if scheme == 'Bearer':
-            return sim.oauth.token_scopes(token)
-        return None
+            grant = sim.oauth.token_grant(token)
+            if grant is not None and not grant['expired']:
+                return grant['scopes'], 'app:' + grant['clientId'], None
+            if grant is not None:
+                with sim.stats_lock:
+                    sim.expired_tokens += 1
+            # RFC 6750 section 3: the resource server names the problem in WWW-Authenticate.
+            return None, None, {'WWW-Authenticate': 'Bearer authorization_uri="%s/oauth2/v1/authorize", realm="%s", '
+                                                    'error="invalid_token", error_description="%s"'
+                                % (self._base(), self._base(), 'The token has expired.' if grant is not None
+                                   else 'The access token is invalid.')}
+        return None, None, None
 
     def _token_endpoint(self):
         sim = self.simulator
         form = dict((k, v[-1]) for k, v in parse_qs((self._raw_body or b'').decode('utf-8')).items())
+        rate_headers = self._take_rate_limit(TOKEN_PATH, 'app:%s' % sim.oauth.client_of(form))
+        if rate_headers is False:
+            return None
         try:
             answer = sim.oauth.grant(form, self._base() + TOKEN_PATH)
         except OAuthError as exc:
-            return self._send(exc.status, exc.body)
-        return self._send(200, answer, {'Cache-Control': 'no-store', 'Pragma': 'no-cache'})
+            return self._send(exc.status, exc.body, rate_headers)
+        return self._send(200, answer, dict(rate_headers, **{'Cache-Control': 'no-store', 'Pragma': 'no-cache'}))
 
     def _fault(self, kind, rate_headers):
         if kind in ('drop', 'truncated'):
@@ -553,9 +687,12 @@ class OktaHandler(BaseHTTPRequestHandler):
     def _session_body(self, session):
         body = dict(session)
         path = '/api/v1/sessions/%s' % quote(session['id'], safe='')
+        user = self.simulator.org.users.get(session['userId']) or {'profile': {'firstName': '', 'lastName': ''}}
         body['_links'] = self._links(path, ['GET', 'DELETE'])
         body['_links']['refresh'] = {'href': self._base() + path + '/lifecycle/refresh', 'hints': {'allow': ['POST']}}
-        body['_links']['user'] = {'name': session['login'], 'href': self._base() + '/api/v1/users/' + session['userId'],
+        # Okta names the user by display name here ("SessionTest User1758524423" in the cassettes).
+        body['_links']['user'] = {'name': ('%s %s' % (user['profile']['firstName'], user['profile']['lastName'])).strip(),
+                                  'href': self._base() + '/api/v1/users/' + session['userId'],
                                   'hints': {'allow': ['GET']}}
         return body
 
@@ -573,49 +710,57 @@ class OktaHandler(BaseHTTPRequestHandler):
             return 400, okta_error('E0000001', 'Api validation failed: sessionToken',
                                    ['sessionToken: The field cannot be left blank']), None
         session = self.simulator.org.redeem_session_token(token)
-        if session is None:
-            return 400, okta_error('E0000005', 'Invalid session'), None
+        if session is None:  # unknown, used or expired: Okta's 401 in okta-sdk-python's cassettes
+            return 401, okta_error('E0000004', 'Authentication failed'), None
         return 200, self._session_body(session), None
 
     def api_get_session(self, params, query, body):
-        session = self.simulator.org.sessions.get(params[0])
+        session = self.simulator.org.live_session(params[0])
         if session is None:
-            return self._not_found(params[0], 'Session')
+            return self._not_found(params[0], 'AppSession')
         return 200, self._session_body(session), None
 
     def api_refresh_session(self, params, query, body):
         session = self.simulator.org.refresh_session(params[0])
         if session is None:
-            return self._not_found(params[0], 'Session')
+            return self._not_found(params[0], 'AppSession')
         return 200, self._session_body(session), None
 
     def api_revoke_session(self, params, query, body):
         if not self.simulator.org.revoke_session(params[0]):
-            return self._not_found(params[0], 'Session')
+            return self._not_found(params[0], 'AppSession')
         return 204, None, None
 
     def api_revoke_user_sessions(self, params, query, body):
-        oauth_tokens = query.get('oauthTokens', ['false'])[0] == 'true'
-        forget_devices = query.get('forgetDevices', ['true'])[0] == 'true'
+        oauth_tokens = query_bool(query, 'oauthTokens', False)
+        forget_devices = query_bool(query, 'forgetDevices', True)
         if not self.simulator.org.revoke_user_sessions(params[0], oauth_tokens, forget_devices):
             return self._not_found(params[0], 'User')
         return 204, None, None
+
+    def _user_body(self, user):
+        return dict(user, _links=self._links('/api/v1/users/%s' % user['id'], ['GET', 'POST', 'PUT', 'DELETE']))
 
     def api_get_user(self, params, query, body):
         user = self.simulator.org.find_user(params[0])
         if user is None:
             return self._not_found(params[0], 'User')
-        body = dict(user)
-        body['_links'] = self._links('/api/v1/users/%s' % user['id'], ['GET', 'POST', 'PUT', 'DELETE'])
-        return 200, body, None
+        return 200, self._user_body(user), None
 
-    def _page(self, path, items, query, default_limit):
-        """One page of ``items`` (sorted by id) after the ``after`` cursor, with Link headers."""
+    def _limit(self, query, default, maximum):
+        """The ``limit`` parameter, or a 400 answer."""
         try:
-            limit = int(query.get('limit', [default_limit])[0])
+            limit = int(query.get('limit', [default])[0])
         except ValueError:
-            return 400, okta_error('E0000001', 'Api validation failed: limit', ['limit: must be an integer']), None
-        limit = max(1, min(limit, self.simulator.page_limit_max))
+            return None, (400, okta_error('E0000001', 'Api validation failed: limit', ['limit: must be an integer']),
+                          None)
+        return max(1, min(limit, maximum)), None
+
+    def _page(self, path, items, query, default_limit, maximum=None):
+        """One page of ``items`` (sorted by id) after the ``after`` cursor, with one Link header per relation."""
+        limit, refused = self._limit(query, default_limit, maximum or self.simulator.page_limit_max)
+        if refused:
+            return refused
         after = query.get('after', [None])[0]
         items = sorted(items, key=lambda item: item['id'])
         if after:
@@ -625,19 +770,66 @@ class OktaHandler(BaseHTTPRequestHandler):
         links = ['<%s%s?%s>; rel="self"' % (self._base(), path, urlencode(dict(kept, **({'after': after} if after else {}))))]
         if len(items) > limit:
             links.append('<%s%s?%s>; rel="next"' % (self._base(), path, urlencode(dict(kept, after=page[-1]['id']))))
-        return 200, page, {'Link': ', '.join(links)}
+        return 200, page, {'Link': links}
+
+    def _unpaged(self, path, items, query, default_limit, maximum):
+        """A ``q`` query: not paged (Okta: "Paging and searching are currently mutually exclusive. You
+        can't page a query"), at most ``limit`` results, and no next link however many match."""
+        limit, refused = self._limit(query, default_limit, maximum)
+        if refused:
+            return refused
+        kept = {k: v[0] for k, v in query.items() if k != 'after'}
+        return 200, sorted(items, key=lambda item: item['id'])[:limit], {
+            'Link': ['<%s%s?%s>; rel="self"' % (self._base(), path, urlencode(kept))]}
+
+    def _search(self, query, name, case_insensitive):
+        """The predicate of a ``search``/``filter`` parameter, or a 400 answer as Okta gives it."""
+        try:
+            return parse_filter(query.get(name, [''])[0], case_insensitive=case_insensitive), None
+        except ValueError as exc:
+            return None, (400, okta_error('E0000031', 'Invalid search criteria.', [str(exc)]), None)
+
+    def api_list_users(self, params, query, body):
+        """``search`` (SCIM expression; values compared ignoring case, as the spec says), ``filter``
+        (values as written), ``q`` (a prefix of firstName, lastName or email; not paged, limit 10
+        by default), else every user, paged (limit 200 by default, at most 200)."""
+        org = self.simulator.org
+        with org.lock:
+            users = [self._user_body(user) for user in org.users.values()]
+        if 'q' in query:
+            prefix = query['q'][0].lower()
+            found = [u for u in users if u['status'] != 'DEPROVISIONED' and any(
+                str(u['profile'].get(k) or '').lower().startswith(prefix) for k in ('firstName', 'lastName', 'email'))]
+            return self._unpaged('/api/v1/users', found, query, 10, 200)
+        for name, case_insensitive in (('search', True), ('filter', False)):
+            if name in query:
+                matches, refused = self._search(query, name, case_insensitive)
+                if refused:
+                    return refused
+                users = [u for u in users if matches(u)]
+        return self._page('/api/v1/users', users, query, 200, 200)
 
     def api_list_groups(self, params, query, body):
-        prefix = query.get('q', [''])[0].lower()
+        """``q`` (a prefix of the name, ignoring case; not paged: at most ``limit``, 300 by default),
+        ``search`` (values ignoring case) and ``filter``, paged; else every group, paged."""
         org = self.simulator.org
         with org.lock:
             groups = []
             for group in org.groups.values():
-                if group['profile']['name'].lower().startswith(prefix):
-                    public = {k: v for k, v in group.items() if k != 'members'}
-                    public['_links'] = self._links('/api/v1/groups/%s' % group['id'], ['GET', 'PUT', 'DELETE'])
-                    public['_links']['users'] = {'href': self._base() + '/api/v1/groups/%s/users' % group['id']}
-                    groups.append(public)
+                public = {k: v for k, v in group.items() if k != 'members'}
+                public['_links'] = self._links('/api/v1/groups/%s' % group['id'], ['GET', 'PUT', 'DELETE'])
+                public['_links']['users'] = {'href': self._base() + '/api/v1/groups/%s/users' % group['id']}
+                groups.append(public)
+        if 'q' in query:
+            prefix = query['q'][0].lower()
+            return self._unpaged('/api/v1/groups', [g for g in groups if g['profile']['name'].lower().startswith(prefix)],
+                                 query, 300, 10000)
+        for name, case_insensitive in (('search', True), ('filter', False)):
+            if name in query:
+                matches, refused = self._search(query, name, case_insensitive)
+                if refused:
+                    return refused
+                groups = [g for g in groups if matches(g)]
         return self._page('/api/v1/groups', groups, query, 200)
 
     def api_list_group_users(self, params, query, body):
@@ -651,9 +843,10 @@ class OktaHandler(BaseHTTPRequestHandler):
         return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''), users, query, 1000)
 
     def api_list_log_events(self, params, query, body):
-        """System Log: since/until window, SCIM ``eq`` filters joined by and/or, ``q`` keywords,
-        sortOrder, limit and an opaque ``after`` cursor. Without ``until`` it is a polling query and,
-        as in Okta, every page has a ``next`` link, also an empty one."""
+        """System Log: since/until instants (any ISO 8601 offset; since defaults to 7 days before
+        until), SCIM filters with every operator, ``q`` keywords, sortOrder, limit and an opaque
+        ``after`` cursor. Without ``until`` it is a polling query and, as in Okta, every page has a
+        ``next`` link, also an empty one."""
         org = self.simulator.org
 
         def first(name, default=None):
@@ -661,18 +854,27 @@ class OktaHandler(BaseHTTPRequestHandler):
 
         try:
             limit = max(1, min(int(first('limit', 100)), 1000))
+        except ValueError:
+            return 400, okta_error('E0000001', 'Api validation failed: limit', ['limit: must be an integer']), None
+        try:
             matches = parse_log_filter(first('filter'))
         except ValueError as exc:
-            return 400, okta_error('E0000001', 'Api validation failed: %s' % exc), None
-        order = first('sortOrder', 'ASCENDING')
+            return 400, okta_error('E0000001', 'Api validation failed: filter', [str(exc)]), None
         since, until = first('since'), first('until')
+        try:
+            until_at = parse_instant(until) if until else None
+            since_at = parse_instant(since) if since else (until_at or self.simulator.clock()) - SYSTEM_LOG_DEFAULT_SPAN_SECONDS
+        except ValueError as exc:
+            which = 'until' if until and not ISO_INSTANT.match(until.strip()) else 'since'
+            return 400, okta_error('E0000001', 'Api validation failed: %s' % which, [str(exc)]), None
+        order = first('sortOrder', 'ASCENDING')
         keywords = (first('q') or '').lower().split()
         after = int(first('after', '-1')) if (first('after') or '').lstrip('-').isdigit() else -1
         with org.lock:
             indexed = list(enumerate(org.events))
         selected = [(i, e) for i, e in indexed
-                    if (not since or e['published'] >= normalize_time(since))
-                    and (not until or e['published'] < normalize_time(until))
+                    if parse_instant(e['published']) >= since_at
+                    and (until_at is None or parse_instant(e['published']) < until_at)
                     and matches(e)
                     and all(k in json.dumps(e).lower() for k in keywords)]
         if order == 'DESCENDING':
@@ -687,7 +889,7 @@ class OktaHandler(BaseHTTPRequestHandler):
         if more or (not until and order != 'DESCENDING'):
             cursor = page[-1][0] if page else after
             links.append('<%s/api/v1/logs?%s>; rel="next"' % (self._base(), urlencode(dict(kept, after=cursor))))
-        return 200, [e for i, e in page], {'Link': ', '.join(links)}
+        return 200, [e for i, e in page], {'Link': links}
 
     # -- test-only endpoints (not Okta) --------------------------------------
 
@@ -699,12 +901,18 @@ class OktaHandler(BaseHTTPRequestHandler):
             with sim.stats_lock:
                 state['requestCounts'] = dict(sim.request_counts)
                 state['rateLimited'] = sim.rate_limited
+                state['concurrencyLimited'] = sim.concurrency_limited
+                state['expiredTokens'] = sim.expired_tokens
+            state['rateLimits'] = sim.rate_limits.describe()
+            with sim.in_flight.lock:
+                state['inFlight'] = {'cap': sim.in_flight.cap, 'peak': sim.in_flight.peak}
             state['faultsInjected'] = sim.faults.injected
             state['oauthGrants'] = sim.oauth.grants
             if sim.spec_checker is not None:
                 with sim.spec_checker.lock:
                     state['specChecked'] = sim.spec_checker.checked
                     state['specViolations'] = list(sim.spec_checker.violations)
+                    state['specToleratedNulls'] = dict(sim.spec_checker.tolerated)
             return self._send(200, state)
         if action == 'requests' and self.command == 'GET':
             with sim.stats_lock:
@@ -722,7 +930,10 @@ class OktaHandler(BaseHTTPRequestHandler):
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')
             if user is None:
                 return self._send(404, {'error': 'no such user'})
-            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip')))
+            lifetime = body.get('lifetimeSeconds')  # Okta seconds, scaled like every other duration
+            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip'),
+                                                       mfa=body.get('mfa'),
+                                                       lifetime=None if lifetime is None else float(lifetime) / sim.time_scale))
         if action == 'faults' and self.command == 'POST':
             sim.faults.arm(str(body['kind']), body.get('method'), body.get('pathPrefix', ''),
                            int(body.get('count', 1)), bool(body.get('afterApply', False)))

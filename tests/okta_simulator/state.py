@@ -16,9 +16,14 @@ import threading
 import time
 import uuid
 
-SESSION_LIFETIME_SECONDS = 2 * 60 * 60
-SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60
+# Okta's defaults, in Okta seconds: the simulator divides them by its time scale.
+SESSION_LIFETIME_SECONDS = 2 * 60 * 60      # expiresAt - createdAt of the sessions in okta-sdk-python's cassettes
+SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60     # expiresAt of /api/v1/authn's sessionToken in the same cassettes
 ID_ALPHABET = string.ascii_letters + string.digits
+GEOGRAPHY = {'city': 'Simulated City', 'state': 'Simulated State', 'country': 'Nowhere', 'postalCode': '00000',
+             'geolocation': {'lat': 0.0, 'lon': 0.0}}
+LEGACY_EVENT_TYPES = {'user.session.start': 'core.user_auth.login_success',
+                      'user.session.end': 'core.user_auth.logout_success'}
 
 
 def iso(epoch):
@@ -26,27 +31,23 @@ def iso(epoch):
     return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
-def _without_nulls(value):
-    """Okta leaves out what it does not know in many places; the spec types those fields as non-nullable."""
-    if isinstance(value, dict):
-        return dict((k, _without_nulls(v)) for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
 class Org:
     """All mutable state, guarded by one lock so concurrent clients see a consistent org."""
 
-    def __init__(self, seed=0, clock=time.time):
+    def __init__(self, seed=0, clock=time.time, session_lifetime=SESSION_LIFETIME_SECONDS,
+                 session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS):
+        """Lifetimes are in the simulator's seconds (Okta's divided by the time scale)."""
         self.lock = threading.RLock()
         self.clock = clock
+        self.session_lifetime = session_lifetime
+        self.session_token_lifetime = session_token_lifetime
         self._random = random.Random(seed)
         self.org_id = self._new_id('00o', 17)
         self.users = {}
         self.logins = {}
         self.groups = {}
         self.sessions = {}
+        self.session_expiry = {}  # session id -> epoch second it ends (its expiresAt)
         self.session_tokens = {}
         self.session_ips = {}
         self.events = []
@@ -71,12 +72,12 @@ class Org:
                 'created': iso(now - 86400),
                 'activated': iso(now - 86400),
                 'statusChanged': iso(now - 86400),
-                'lastLogin': iso(now - 3600),
+                'lastLogin': None,  # set by the user's first session; Okta sends null until then
                 'lastUpdated': iso(now - 86400),
                 'passwordChanged': iso(now - 86400),
                 'type': {'id': 'oty' + self.org_id[3:]},
-                'profile': {'login': login, 'email': login if '@' in login else login + '@example.com',
-                            'firstName': first_name, 'lastName': last_name},
+                'profile': {'firstName': first_name, 'lastName': last_name, 'mobilePhone': None, 'secondEmail': None,
+                            'login': login, 'email': login if '@' in login else login + '@example.com'},
                 'credentials': {'provider': {'type': 'OKTA', 'name': 'OKTA'}},
             }
             self.logins[login.lower()] = user_id
@@ -105,27 +106,50 @@ class Org:
             }
             return self.groups[group_id]
 
-    def add_session(self, user_id, status='ACTIVE', ip=None):
+    def add_session(self, user_id, status='ACTIVE', ip=None, mfa=None, lifetime=None):
+        """A session as Okta shows it. With MFA (the default for ACTIVE sessions) amr lists it and
+        lastFactorVerification is set; a password-only session has it null, as Okta sends it."""
         with self.lock:
             now = self.clock()
+            mfa = status == 'ACTIVE' if mfa is None else mfa
+            lifetime = self.session_lifetime if lifetime is None else lifetime
             session_id = self._new_id('102', 22)
+            user = self.users[user_id]
             self.sessions[session_id] = {
                 'id': session_id,
                 'userId': user_id,
-                'login': self.users[user_id]['profile']['login'],
+                'login': user['profile']['login'],
                 'createdAt': iso(now),
-                'expiresAt': iso(now + SESSION_LIFETIME_SECONDS),
+                'expiresAt': iso(now + lifetime),
                 'status': status,
                 'lastPasswordVerification': iso(now),
-                'lastFactorVerification': iso(now),
-                'amr': ['pwd', 'mfa', 'otp'] if status == 'ACTIVE' else ['pwd'],
+                'lastFactorVerification': iso(now) if mfa else None,
+                'amr': ['pwd', 'mfa', 'otp'] if mfa else ['pwd'],
                 'idp': {'id': self.org_id, 'type': 'OKTA'},
                 'mfaActive': status == 'ACTIVE',
             }
+            self.session_expiry[session_id] = now + lifetime
+            user['lastLogin'] = iso(now)
             ip = ip or '198.51.100.%d' % (len(self.sessions) % 250 + 1)
             self.session_ips[session_id] = ip
             self.log_event('user.session.start', 'User login to Okta', user_id, session_id, ip)
             return self.sessions[session_id]
+
+    def live_session(self, session_id):
+        """The session, or None if there is none or it has expired (Okta forgets it at expiresAt)."""
+        with self.lock:
+            self._expire(session_id)
+            return self.sessions.get(session_id)
+
+    def _expire(self, session_id):
+        if session_id in self.sessions and self.session_expiry.get(session_id, float('inf')) <= self.clock():
+            del self.sessions[session_id]
+            self.session_expiry.pop(session_id, None)
+
+    def purge_expired(self):
+        with self.lock:
+            for session_id in list(self.sessions):
+                self._expire(session_id)
 
     def log_event(self, event_type, message, user_id, session_id=None, ip=None, actor_id=None, outcome='SUCCESS'):
         """Record a System Log event in Okta's LogEvent shape. The actor is the user unless an admin acted."""
@@ -134,25 +158,24 @@ class Org:
                                                                           'lastName': ''}}
             actor = self.users.get(actor_id) if actor_id else user
             ip = ip or (self.session_ips.get(session_id) if session_id else None) or '192.0.2.10'
-            self.events.append(_without_nulls({
+            event = {
                 'uuid': str(uuid.UUID(int=self._random.getrandbits(128))),
                 'published': iso(self.clock()),
                 'eventType': event_type,
                 'version': '0',
                 'severity': 'INFO',
-                'legacyEventType': 'core.user_auth.login_success' if event_type == 'user.session.start' else None,
+                'legacyEventType': LEGACY_EVENT_TYPES.get(event_type),
                 'displayMessage': message,
                 'actor': {'id': actor['id'] if actor else 'system', 'type': 'User',
                           'alternateId': actor['profile']['login'] if actor else 'system@okta.com',
                           'displayName': ('%s %s' % (actor['profile']['firstName'], actor['profile']['lastName'])).strip()
                           if actor else 'Okta System', 'detailEntry': None},
                 'client': {'userAgent': {'rawUserAgent': 'Mozilla/5.0 (simulated)', 'os': 'Linux', 'browser': 'FIREFOX'},
-                           'zone': 'null', 'device': 'Computer', 'id': None, 'ipAddress': ip,
-                           'geographicalContext': {'city': 'Simulated City', 'state': None, 'country': 'Nowhere',
-                                                   'postalCode': None, 'geolocation': {'lat': 0.0, 'lon': 0.0}}},
+                           'zone': None, 'device': 'Computer', 'id': None, 'ipAddress': ip,
+                           'geographicalContext': dict(GEOGRAPHY)},
                 'authenticationContext': {'authenticationProvider': None, 'credentialProvider': None,
                                           'credentialType': None, 'issuer': None, 'interface': None,
-                                          'authenticationStep': 0, 'externalSessionId': session_id},
+                                          'authenticationStep': 0, 'externalSessionId': session_id or 'unknown'},
                 'outcome': {'result': outcome, 'reason': None},
                 'target': [{'id': user['id'], 'type': 'User', 'alternateId': user['profile']['login'],
                             'displayName': user['profile']['login'], 'detailEntry': None}],
@@ -160,9 +183,12 @@ class Org:
                                 'detail': {}},
                 'debugContext': {'debugData': {}},
                 'request': {'ipChain': [{'ip': ip, 'version': 'V4', 'source': None,
-                                         'geographicalContext': None}]},
+                                         'geographicalContext': dict(GEOGRAPHY)}]},
                 'securityContext': {'asNumber': None, 'asOrg': None, 'isp': None, 'domain': None, 'isProxy': None},
-            }))
+            }
+            if event['legacyEventType'] is None:
+                del event['legacyEventType']
+            self.events.append(event)
 
     def seed(self, users=0, sessions_per_user=0, groups=0):
         """``users`` users user1@example.com.., each in one of ``groups`` groups group-1.. (round robin)."""
@@ -185,7 +211,7 @@ class Org:
     def mint_session_token(self, user_id):
         with self.lock:
             token = '20111' + self.new_secret(40)
-            self.session_tokens[token] = {'userId': user_id, 'expires': self.clock() + SESSION_TOKEN_LIFETIME_SECONDS}
+            self.session_tokens[token] = {'userId': user_id, 'expires': self.clock() + self.session_token_lifetime}
             return token
 
     def redeem_session_token(self, token):
@@ -194,20 +220,23 @@ class Org:
             grant = self.session_tokens.pop(token, None)
             if grant is None or grant['expires'] < self.clock():
                 return None
-            return self.add_session(grant['userId'])
+            return self.add_session(grant['userId'], mfa=False)  # a password-only session, as in the cassettes
 
     def refresh_session(self, session_id):
         with self.lock:
-            session = self.sessions.get(session_id)
+            session = self.live_session(session_id)
             if session is not None:
-                session['expiresAt'] = iso(self.clock() + SESSION_LIFETIME_SECONDS)
+                self.session_expiry[session_id] = self.clock() + self.session_lifetime
+                session['expiresAt'] = iso(self.session_expiry[session_id])
                 # Okta documents no event type for an API refresh; this name is the simulator's.
                 self.log_event('user.session.refresh', 'Session refreshed', session['userId'], session_id)
             return session
 
     def revoke_session(self, session_id):
         with self.lock:
-            session = self.sessions.pop(session_id, None)
+            session = self.live_session(session_id)
+            self.sessions.pop(session_id, None)
+            self.session_expiry.pop(session_id, None)
             if session is not None:
                 self.revocations.append({'kind': 'session', 'sessionId': session_id, 'userId': session['userId']})
                 self.log_event('user.session.end', 'User logout from Okta', session['userId'], session_id)
@@ -217,9 +246,11 @@ class Org:
         with self.lock:
             if user_id not in self.users:
                 return False
+            self.purge_expired()
             doomed = [sid for sid, s in self.sessions.items() if s['userId'] == user_id]
             for session_id in doomed:
                 del self.sessions[session_id]
+                self.session_expiry.pop(session_id, None)
             self.revocations.append({'kind': 'user', 'userId': user_id, 'sessionsCleared': len(doomed),
                                      'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
             self.log_event('user.session.clear', 'Clear user session', user_id)
@@ -227,6 +258,7 @@ class Org:
 
     def snapshot(self, with_sessions=True):
         with self.lock:
+            self.purge_expired()
             state = {
                 'orgId': self.org_id,
                 'userCount': len(self.users),

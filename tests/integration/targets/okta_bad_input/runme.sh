@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
 set -eu
-source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 1
+# A developer org's limits, Okta's minute run as 3 s (time scale 20).
+source ../setup_okta_simulator/start.sh --profile developer --time-scale 20 --users 2 --sessions-per-user 1
 ansible-playbook -i "$INVENTORY_PATH" runme.yml "$@"

@@ -6,9 +6,12 @@ COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/ok
 KEYS=$(mktemp -d)
 python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS"   # cert.pem, key.pem, private.pem, public.pem
 mkdir "$KEYS/other" && python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS/other"   # an unrelated CA
-source ../setup_okta_simulator/start.sh --users 2 --sessions-per-user 2 --oauth-client "0oaScanApp=$KEYS/public.pem"
+# Both simulators: a developer org's limits, Okta's minute run as 6 s (time scale 10: a session token lives 30 s).
+source ../setup_okta_simulator/start.sh --profile developer --time-scale 10 --users 2 --sessions-per-user 2 \
+    --oauth-client "0oaScanApp=$KEYS/public.pem"
 # A second simulator speaks https with a self-signed certificate.
-tls_info=$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --api-token tls-sim-token-5c1a \
+tls_info=$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --profile developer --time-scale 10 \
+    --api-token tls-sim-token-5c1a \
     --users 1 --sessions-per-user 1 --tls-cert "$KEYS/cert.pem" --tls-key "$KEYS/key.pem")
 TLS_URL=$(sed -n 's/^OKTA_ORG_URL=//p' <<<"$tls_info")
 tls_pid=$(sed -n 's/^OKTA_SIMULATOR_PID=//p' <<<"$tls_info")

@@ -38,7 +38,7 @@ import yaml
 from simulator_api import ORG_URL, sim  # a sibling file of this target
 
 API_TOKEN = os.environ['OKTA_API_TOKEN']
-LOGS_LIMIT = 20           # the simulator's GET /api/v1/logs limit per window (runme.sh)
+LOGS_LIMIT = 20           # the simulator's GET /api/v1/logs limit per window for one token (runme.sh: 50 % of 40)
 WINDOW_SECONDS = 2
 SUSPICIOUS = 'user.account.report_suspicious_activity_by_enduser'
 WRONG_TOKEN = 'wrong-token-5f0c2e9a7d41b3'

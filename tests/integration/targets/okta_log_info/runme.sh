@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 set -eu
-source ../setup_okta_simulator/start.sh --users 6 --sessions-per-user 1
+# A developer org's limits (System Log: 20 calls a minute, 10 for one token), Okta's minute run as 3 s (time scale 20).
+source ../setup_okta_simulator/start.sh --profile developer --time-scale 20 --users 6 --sessions-per-user 1
 ansible-playbook -i "$INVENTORY_PATH" runme.yml "$@"
 
 # The responder playbook: find the attacker's sessions in the System Log and revoke them.

@@ -5,7 +5,9 @@ set -eu
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
 KEYS=$(mktemp -d)
 python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS"   # cert.pem, key.pem, private.pem, public.pem
-source ../setup_okta_simulator/start.sh --users 3 --sessions-per-user 1 --oauth-client "0oaResponderApp=$KEYS/public.pem"
+# A developer org's limits, Okta's minute run as 3 s (time scale 20: an access token lives 180 s).
+source ../setup_okta_simulator/start.sh --profile developer --time-scale 20 --users 3 --sessions-per-user 1 \
+    --oauth-client "0oaResponderApp=$KEYS/public.pem"
 
 # The SDK configuration file in a HOME of its own; no API token anywhere.
 mkdir -p "$KEYS/home/.okta"

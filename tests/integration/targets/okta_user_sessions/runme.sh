@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 set -eu
-# 30 users in 3 groups; revoking user sessions is limited to 10 calls per 2 s window.
-source ../setup_okta_simulator/start.sh --users 30 --sessions-per-user 2 --groups 3 \
-    --endpoint-rate-limit 'DELETE /api/v1/users/{id}/sessions=10' --rate-window-seconds 2
+# 30 users in 3 groups on a developer org whose users bucket (sign-outs and user searches) allows 20
+# calls a minute, 10 for one API token; Okta's minute run as 2 s (time scale 30).
+source ../setup_okta_simulator/start.sh --profile developer --time-scale 30 --bucket-limit users=20 \
+    --users 30 --sessions-per-user 2 --groups 3
 ansible-playbook -i "$INVENTORY_PATH" runme.yml "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by the runme.sh of integration targets: starts a fresh Okta simulator
-# (arguments are the simulator's, e.g. --users 5 --sessions-per-user 2), exports
+# (arguments are the simulator's, e.g. --profile developer --time-scale 20 --users 5; each
+# target names its profile and time scale, see tests/okta_simulator/README.md), exports
 # OKTA_ORG_URL and OKTA_API_TOKEN for the modules, and stops it on exit.
 # Every API exchange is checked against Okta's OpenAPI spec (--check-spec); a
 # mismatch fails the target. Targets list needs/target/setup_okta_simulator in their aliases.
