@@ -108,6 +108,8 @@ def parse_args(argv):
     if kind_options and args.profile != KIND:
         parser.error('--rate-limit, --endpoint-rate-limit and --rate-window-seconds are the kind profile\'s; '
                      'with --profile %s use --bucket-limit' % args.profile)
+    if args.profile == KIND and args.bucket_limit:
+        parser.error('--bucket-limit is for --profile developer or production; kind uses --endpoint-rate-limit')
     if args.profile != KIND:
         known = set(PROFILES[args.profile]['buckets'])
         unknown = sorted(set(name for name, dummy in args.bucket_limit) - known)

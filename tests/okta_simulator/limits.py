@@ -113,8 +113,10 @@ class RateLimits:
         self.lock = threading.Lock()
         self.windows = {}
         if profile == KIND:
+            if bucket_limits:
+                raise ValueError('bucket limits are for the developer and production profiles; kind limits '
+                                 'method + path (endpoint limits)')
             self.limits = dict(kind_endpoint_limits or {})
-            self.limits.update(bucket_limits or {})
             self.default_limit = kind_limit
             self.window_seconds = kind_window_seconds / self.time_scale
             self.share = None
@@ -137,9 +139,7 @@ class RateLimits:
     def bucket_for(self, method, template):
         """The bucket a route counts in, or None if it is not limited (the kind profile's token endpoint)."""
         if self.profile == KIND:
-            if (method, template) == ('POST', '/oauth2/v1/token') and 'oauth-token' not in self.limits:
-                return None
-            return '%s %s' % (method, template)
+            return None if (method, template) == ('POST', '/oauth2/v1/token') else '%s %s' % (method, template)
         return bucket_of(method, template)
 
     def limit_of(self, bucket):

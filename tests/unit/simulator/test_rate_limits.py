@@ -171,6 +171,7 @@ def test_command_line_options():
         'production', 20.0, {'users': 50, 'logs': 10}, 80.0, 5)
     assert cli.parse_args(['--rate-limit', '5']).profile == 'kind'
     for wrong in (['--bucket-limit', 'nope=5'], ['--profile', 'developer', '--rate-limit', '5'],
+                  ['--profile', 'kind', '--bucket-limit', 'users=5'],
                   ['--bucket-limit', 'users'], ['--time-scale', '0'], ['--token-share', '150']):
         with pytest.raises(SystemExit):
             cli.parse_args(wrong)
