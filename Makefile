@@ -1,7 +1,9 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test venv sanity units integration lint package docs compat
+.PHONY: demo test venv sanity units integration lint package docs compat latest \
+	units-2.16 integration-2.16 units-2.21 integration-2.21
 
 VENV ?= $(CURDIR)/.venv
+export VENV
 
 venv:
 	tests/setup_venv.sh $(VENV)
@@ -12,5 +14,5 @@ demo: venv
 test:
 	tests/run_tests.sh
 
-sanity units integration lint package docs compat:
+sanity units integration lint package docs compat latest units-2.16 integration-2.16 units-2.21 integration-2.21:
 	tests/run_tests.sh $@

@@ -18,36 +18,51 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def count_units(output):
+def count_units(output, suite):
+    """Tests that ran (not skipped) in the JUnit reports of one units suite.
+
+    tests/run_tests.sh moves each units suite's reports to junit/<suite>/, so that the
+    units of one ansible-core version are never counted for another.
+    """
     total = 0
-    for path in glob.glob(os.path.join(output, 'junit', '*.xml')):
+    for path in glob.glob(os.path.join(output, 'junit', suite, '*.xml')):
         root = ET.parse(path).getroot()
-        for suite in root.iter('testsuite'):
-            total += int(suite.get('tests', 0)) - int(suite.get('skipped', 0))
+        for testsuite in root.iter('testsuite'):
+            total += int(testsuite.get('tests', 0)) - int(testsuite.get('skipped', 0))
     return total
 
 
 def count_in_log(output, suite, pattern):
     try:
-        with open(os.path.join(output, 'logs', suite + '.log')) as handle:
+        with open(os.path.join(output, 'logs', suite + '.log'), errors='replace') as handle:
             return len(re.findall(pattern, handle.read(), re.M))
     except IOError:
         return 0
 
 
+INTEGRATION = r'^Running \S+ integration test (role|script)'
+IN_LOG = {
+    'sanity': r"^Running sanity test [\"']",
+    'lint': r"^Running lint check '",
+    'package': r"^Running package check '",
+    'docs': r"^Running docs check '",
+}
+
+
+def count(output, suite):
+    """Tests that ran in one suite: units, units-2.16, integration-2.21, sanity, ..."""
+    kind = suite.split('-')[0]
+    if kind == 'units':
+        return count_units(output, suite)
+    if kind == 'integration':
+        return count_in_log(output, suite, INTEGRATION)
+    return count_in_log(output, suite, IN_LOG[suite])
+
+
 def main(output, suites):
-    counters = {
-        'units': lambda: count_units(output),
-        'sanity': lambda: count_in_log(output, 'sanity', r"^Running sanity test [\"']"),
-        'integration': lambda: count_in_log(output, 'integration', r'^Running \S+ integration test (role|script)'),
-        'lint': lambda: count_in_log(output, 'lint', r"^Running lint check '"),
-        'package': lambda: count_in_log(output, 'package', r"^Running package check '"),
-        'docs': lambda: count_in_log(output, 'docs', r"^Running docs check '"),
-        'compat': lambda: count_in_log(output, 'compat', r'^Running \S+ integration test (role|script)'),
-    }
     failed = False
     for suite in suites:
-        ran = counters[suite]()
+        ran = count(output, suite)
         print('%s: %d test%s ran' % (suite, ran, '' if ran == 1 else 's'))
         if ran == 0:
             print('%s: no test ran; failing the run' % suite)
