@@ -102,7 +102,7 @@ def resolve_or_refuse(trial, params, environ, path):
 
 
 @pytest.mark.fuzz_target('okta.yaml (YAML documents) + environment + task options -> resolve')
-@fuzz_settings(1200)
+@fuzz_settings(800)
 @given(document=documents(), params=option_sets(), environ=environments())
 @example(document=b'okta:\n  client:\n    orgUrl: https://example.okta.com\n    token: 00abc\n', params={}, environ={})
 @example(document=b'okta:\n  client:\n    token: [1, 2]\n', params={'org_url': 'https://example.okta.com'}, environ={})
@@ -114,7 +114,7 @@ def test_fuzz_resolve_with_yaml_documents(tally, config_path, document, params, 
 
 
 @pytest.mark.fuzz_target('okta.yaml (raw bytes) -> resolve')
-@fuzz_settings(1200)
+@fuzz_settings(400)
 @given(data=raw_files(), params=option_sets())
 @example(data=b'[' * 1500, params={})
 @example(data=b'!!int okta:\n', params={})
@@ -133,7 +133,7 @@ def test_fuzz_resolve_with_raw_files(tally, config_path, data, params):
 
 
 @pytest.mark.fuzz_target('okta.yaml with complete task options (file never matters)')
-@fuzz_settings(400)
+@fuzz_settings(200)
 @given(data=st.one_of(raw_files(), documents()), credential=st.sampled_from(['api_token', 'access_token']),
        mode=st.sampled_from([None, 'SSWS', 'Bearer']))
 def test_fuzz_complete_task_options_never_read_the_file(tally, config_path, data, credential, mode):

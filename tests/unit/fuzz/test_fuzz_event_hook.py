@@ -204,11 +204,9 @@ def test_fuzz_event_hook_handler(tally, requests, decoding):
                     status, payload = await answer(handler, request['method'], headers, request['body'])
                 except Exception as exc:
                     bug = known_receiver_bug(exc, headers)
-                    if bug is None:
-                        raise
-                    trial.known_bug(bug)
-                    model.expect(request['method'], dict(headers, authorization=None), request['body'])
-                    continue
+                    if bug is not None:
+                        trial.known_bug(bug)   # fixed once: named in the figures, and still a crash
+                    raise
                 assert status in HANDLER_STATUSES, status
                 assert status == model.expect(request['method'], headers, request['body']), (status, request)
                 if status == 200 and request['method'] == 'GET':
@@ -344,12 +342,6 @@ def test_fuzz_event_hook_over_http(tally, receivers, request, framing, path):
         with tally.trial() as trial:
             before = len(receiver.items)
             status = status_of(receiver, raw_request(request, framing, path))
-            if name == 'aiohttp' and status == 500 and request['authorization'] is not None:
-                try:
-                    request['authorization'].decode('utf-8')
-                except UnicodeDecodeError:
-                    trial.known_bug('Authorization header bytes that are not UTF-8 (aiohttp): UnicodeEncodeError in authorized()')
-                    continue
             assert status in HTTP_STATUSES, '%s answered %s to %r' % (name, status, raw_request(request, framing, path)[:300])
             if status != 200 or request['method'] != 'POST':
                 assert len(receiver.items) == before, '%s queued events for a request it answered %s' % (name, status)

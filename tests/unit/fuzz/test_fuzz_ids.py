@@ -49,7 +49,7 @@ def check_accepted(value, kind):
 
 
 @pytest.mark.fuzz_target('ids, logins, group names -> _id_problem')
-@fuzz_settings(3000)
+@fuzz_settings(2000)
 @given(value=ANY_TEXT, kind=st.sampled_from(KINDS))
 @example(value='\ud800', kind=USER)
 @example(value='jane\udfff@example.com', kind=GROUP)
@@ -75,7 +75,7 @@ def _entries():
 
 
 @pytest.mark.fuzz_target('users, groups, session_ids lists -> validate_id_list / single_or_list')
-@fuzz_settings(1500)
+@fuzz_settings(1000)
 @given(values=st.one_of(st.none(), _entries()), kind=st.sampled_from(KINDS), name=st.sampled_from(['users', 'groups', 'session_ids']),
        single=st.one_of(st.none(), ANY_TEXT))
 @example(values=['jane@example.com'] * (MAX_ITEMS + 1), kind=USER, name='users', single=None)

@@ -86,7 +86,7 @@ def summary_before(events):
 
 
 @pytest.mark.fuzz_target('System Log events -> okta_log_info summary')
-@fuzz_settings(600)
+@fuzz_settings(400)
 @given(events=log_events())
 @example(events=[{'actor': None, 'client': None, 'authenticationContext': None}])
 @example(events=[{'authenticationContext': {'externalSessionId': ['102a']}}])
@@ -234,12 +234,7 @@ def test_fuzz_poller_pause(tally, limit, remaining, reset_in, reset, date, had_e
         headers['Date'] = date
     try:
         with tally.trial() as trial:
-            try:
-                pause = poller._pause(headers, had_events)
-            except OverflowError:
-                # okta_client/okta_rate_limit: seconds_until_reset overflows on a 309-digit reset (pinned in test_fuzz_network)
-                trial.known_bug('X-Rate-Limit-Reset of 309+ digits: OverflowError')
-                return
+            pause = poller._pause(headers, had_events)
             assert 0 <= pause <= okta_system_log.MAX_PAUSE_SECONDS, pause
             assert had_events or pause >= min(poller.interval, okta_system_log.MAX_PAUSE_SECONDS)
             trial.accepted()

@@ -175,21 +175,16 @@ def check(trial, okta, other, operation, call):
         trial.refused()
     except Exception as exc:
         bug = client_bug(exc)
-        if bug is None:
-            raise
-        trial.known_bug(bug)
-        return
+        if bug is not None:
+            trial.known_bug(bug)   # fixed once: named in the figures, and still a crash
+        raise
     else:
         if operation == 'paginate' and not all(isinstance(item, dict) for item in result):
-            trial.known_bug('a 2xx page that is not a JSON array of objects: paginate yields its keys or characters')
+            # Not fixed yet: pinned by test_paginate_yields_only_objects (strict xfail).
+            trial.known_bug('a 2xx page that is an array of non-objects: paginate yields them, find_groups/okta_user_sessions fail')
             return
         trial.accepted()
-    if other.seen:
-        followed = [path for method, path, headers in other.seen]
-        if any('\\' in path or '%5C' in path for path in followed):
-            trial.known_bug('a Link with a backslash before "@": its origin is checked on one host, requests goes to another')
-            return
-        raise AssertionError('the credential went to another origin: %r' % other.seen)
+    assert not other.seen, 'the credential went to another origin: %r' % other.seen
     for method, path, headers in okta.seen:
         assert headers.get('Host') == '127.0.0.1:%d' % okta.port, headers.get('Host')
 
@@ -302,3 +297,12 @@ def test_link_with_a_backslash_never_reaches_another_origin(servers):
 @pytest.mark.parametrize('location', ['\x80', 'http://['])
 def test_redirect_with_an_unreadable_location_is_an_okta_api_error(servers, location):
     assert _exchange(servers, [Answer(302, [('Location', location)], b'')]) == 'refused'
+
+
+@pytest.mark.xfail(strict=True, reason='okta_client bug: paginate refuses a page that is not a JSON array, but yields the '
+                   'items of an array whatever they are; okta_api.find_groups (g.get) and okta_user_sessions (member[...]) '
+                   'then fail with AttributeError/TypeError on [0], [null] or [[1]]')
+@pytest.mark.parametrize('body', [b'[0]', b'[null]', b'[[1]]', b'[{"id": "00g1"}, "x"]'])
+def test_paginate_yields_only_objects(servers, body):
+    result = _exchange(servers, [Answer(200, [], body)], operation='paginate')
+    assert result == 'refused' or all(isinstance(item, dict) for item in result), result

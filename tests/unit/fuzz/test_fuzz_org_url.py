@@ -91,7 +91,7 @@ def check_accepted(original, result):
 
 
 @pytest.mark.fuzz_target('org_url -> validate_org_url')
-@fuzz_settings(3000)
+@fuzz_settings(2000)
 @given(value=org_urls())
 @example(value='https://example.okta.com')
 @example(value='HTTPS://Example.Okta.com:443/')

@@ -76,7 +76,7 @@ def compile_or_refuse(trial, expression):
 
 
 @pytest.mark.fuzz_target('query -> _compile_query / apply_query')
-@fuzz_settings(2500)
+@fuzz_settings(1000)
 @given(expression=st.one_of(expressions(), expressions(), ANY_TEXT), data=events())
 @example(expression="ceil(to_number('1e999'))", data=[])
 @example(expression="floor(to_number('-1e999'))", data=[])
