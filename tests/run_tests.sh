@@ -4,14 +4,14 @@
 # Usage: tests/run_tests.sh [SUITE ...]   (default: all, in this order)
 #
 #   suite             ansible-core                       Python                virtualenv
-#   sanity            2.21 (requirements/latest.txt)     3.13 or 3.12          $VENV-latest
+#   sanity            2.21 (requirements/latest.txt)     3.13 or 3.12          $VENV/latest
 #   units             2.19 (requirements/dev.txt)        3.11, 3.12 or 3.13    $VENV
 #   integration       2.19                               as units              $VENV
 #   lint, package, docs  (ansible-lint, antsibull-*, the built tarball)        $VENV
 #   units-2.16        2.16 (requirements/compat-oldest.txt)  3.11 or 3.12      $VENV-oldest
 #   integration-2.16  2.16                               as units-2.16         $VENV-oldest
-#   units-2.21        2.21                               as sanity             $VENV-latest
-#   integration-2.21  2.21                               as sanity             $VENV-latest
+#   units-2.21        2.21                               as sanity             $VENV/latest
+#   integration-2.21  2.21                               as sanity             $VENV/latest
 #
 #   compat = units-2.16 integration-2.16 (the oldest ansible-core meta/runtime.yml claims)
 #   latest = units-2.21 integration-2.21 (the newest release line)
@@ -40,7 +40,7 @@ done
 # The virtualenv, requirements file and Python versions (by preference) of each suite.
 venv_of() {
     case "$1" in
-        sanity|*-2.21) SUITE_VENV=$VENV-latest SUITE_REQUIREMENTS=$ROOT/requirements/latest.txt SUITE_PYTHONS="3.13 3.12" ;;
+        sanity|*-2.21) SUITE_VENV=$VENV/latest SUITE_REQUIREMENTS=$ROOT/requirements/latest.txt SUITE_PYTHONS="3.13 3.12" ;;
         *-2.16) SUITE_VENV=$VENV-oldest SUITE_REQUIREMENTS=$ROOT/requirements/compat-oldest.txt SUITE_PYTHONS="3.11 3.12" ;;
         *) SUITE_VENV=$VENV SUITE_REQUIREMENTS=$ROOT/requirements/dev.txt SUITE_PYTHONS="3.11 3.12 3.13" ;;
     esac
