@@ -159,9 +159,15 @@ def client_bug(exc):
         return 'errorCauses that is not an array: TypeError'
     if isinstance(exc, ValueError) and not isinstance(exc, OktaApiError) and ('_url' in frames or 'origin' in frames):
         return 'malformed Link URL: ValueError from urlsplit'
+    if isinstance(exc, ValueError) and 'int_header' in frames:
+        return 'a rate-limit header of a non-ASCII digit ("\u00b2"): ValueError in int_header'
     if 'resolve_redirects' in [frame.name for frame in traceback.extract_tb(exc.__traceback__)]:
         return 'a redirect whose Location requests cannot read: its error escapes request()'
     return None
+
+
+# Found and not fixed yet (each pinned by a strict xfail below); any other bug fails the fuzz test.
+OPEN_BUGS = ('a rate-limit header of a non-ASCII digit ("\u00b2"): ValueError in int_header',)
 
 
 def check(trial, okta, other, operation, call):
@@ -175,6 +181,9 @@ def check(trial, okta, other, operation, call):
         trial.refused()
     except Exception as exc:
         bug = client_bug(exc)
+        if bug in OPEN_BUGS:
+            trial.known_bug(bug)   # not fixed yet: pinned by a strict xfail below
+            return
         if bug is not None:
             trial.known_bug(bug)   # fixed once: named in the figures, and still a crash
         raise
@@ -208,6 +217,8 @@ def check(trial, okta, other, operation, call):
          operation='paginate', max_retries=0, share=1.0)
 @example(script=[page(Link='<@OTHER@/api/v1/groups?after=2>; rel="next"')], operation='paginate', max_retries=0, share=1.0)
 @example(script=[Answer(302, [('Location', '\x80')], b'')], operation='get', max_retries=0, share=1.0)
+@example(script=[page(**{'X-Rate-Limit-Limit': '1', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '\u00b2'})], operation='get',
+         max_retries=0, share=1.0)
 def test_fuzz_network_answers(tally, servers, script, operation, max_retries, share):
     okta, other = servers
     clock = FakeTime(okta, PER_EXCHANGE, SINGLE_WAIT)
@@ -306,3 +317,12 @@ def test_redirect_with_an_unreadable_location_is_an_okta_api_error(servers, loca
 def test_paginate_yields_only_objects(servers, body):
     result = _exchange(servers, [Answer(200, [], body)], operation='paginate')
     assert result == 'refused' or all(isinstance(item, dict) for item in result), result
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason='okta_rate_limit bug: int_header checks str.isdigit(), which is '
+                   'true for "\u00b2" (superscript two, byte 0xb2 of a latin-1 header), and int() then raises ValueError')
+@pytest.mark.parametrize('header', ['X-Rate-Limit-Reset', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining'])
+def test_rate_limit_header_with_a_non_ascii_digit_is_ignored(servers, header):
+    headers = {'X-Rate-Limit-Limit': '600', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': ('reset', 30)}
+    headers[header] = '\u00b2'
+    assert _exchange(servers, [page(**headers)]) == [{'id': '00g1'}]
