@@ -25,6 +25,7 @@ import json
 import traceback
 
 import pytest
+import urllib3
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -161,13 +162,16 @@ def client_bug(exc):
         return 'malformed Link URL: ValueError from urlsplit'
     if isinstance(exc, ValueError) and 'int_header' in frames:
         return 'a rate-limit header of a non-ASCII digit ("\u00b2"): ValueError in int_header'
+    if isinstance(exc, urllib3.exceptions.HTTPError) and 'resolve_redirects' in [f.name for f in traceback.extract_tb(exc.__traceback__)]:
+        return 'a 3xx whose body is cut short: urllib3 ProtocolError from requests reading it, not wrapped'
     if 'resolve_redirects' in [frame.name for frame in traceback.extract_tb(exc.__traceback__)]:
         return 'a redirect whose Location requests cannot read: its error escapes request()'
     return None
 
 
 # Found and not fixed yet (each pinned by a strict xfail below); any other bug fails the fuzz test.
-OPEN_BUGS = ('a rate-limit header of a non-ASCII digit ("\u00b2"): ValueError in int_header',)
+OPEN_BUGS = ('a rate-limit header of a non-ASCII digit ("\u00b2"): ValueError in int_header',
+             'a 3xx whose body is cut short: urllib3 ProtocolError from requests reading it, not wrapped')
 
 
 def check(trial, okta, other, operation, call):
@@ -217,6 +221,8 @@ def check(trial, okta, other, operation, call):
          operation='paginate', max_retries=0, share=1.0)
 @example(script=[page(Link='<@OTHER@/api/v1/groups?after=2>; rel="next"')], operation='paginate', max_retries=0, share=1.0)
 @example(script=[Answer(302, [('Location', '\x80')], b'')], operation='get', max_retries=0, share=1.0)
+@example(script=[Answer(301, [('Content-Encoding', 'gzip'), ('Location', '/x')], b'[]', truncate=True)], operation='get', max_retries=0,
+         share=1.0)
 @example(script=[page(**{'X-Rate-Limit-Limit': '1', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '\u00b2'})], operation='get',
          max_retries=0, share=1.0)
 def test_fuzz_network_answers(tally, servers, script, operation, max_retries, share):
@@ -326,3 +332,11 @@ def test_rate_limit_header_with_a_non_ascii_digit_is_ignored(servers, header):
     headers = {'X-Rate-Limit-Limit': '600', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': ('reset', 30)}
     headers[header] = '\u00b2'
     assert _exchange(servers, [page(**headers)]) == [{'id': '00g1'}]
+
+
+@pytest.mark.xfail(strict=True, raises=urllib3.exceptions.HTTPError,
+                   reason='okta_client bug: for a 3xx requests reads the body before it works out response.next (even with '
+                          'allow_redirects=False); a body cut short with Content-Encoding: gzip makes urllib3 raise '
+                          'ProtocolError, which requests does not wrap there and request() does not catch')
+def test_redirect_with_a_body_cut_short_is_an_okta_api_error(servers):
+    assert _exchange(servers, [Answer(301, [('Content-Encoding', 'gzip'), ('Location', '/x')], b'[]', truncate=True)]) == 'refused'
