@@ -180,7 +180,8 @@ class BulkRun:
         if self.journal is not None and not skipped and result != NOT_ATTEMPTED:
             self.journal.outcome(self.item_key(item), entry)
         self._stop_if_systemic(entry)
-        if self.total and self.done / float(self.total) - self._last_share >= PROGRESS_EVERY_SHARE:
+        if (self.total and not self.stop.is_set()
+                and self.done / float(self.total) - self._last_share >= PROGRESS_EVERY_SHARE):
             self.report('progress')
 
     def _stop_if_systemic(self, entry):

@@ -270,7 +270,7 @@ class OktaClient:
                 raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
                                    % (method, shown_path, exc.__class__.__name__), method=method, path=shown_path)
 
-            if response.status_code == 429 and self._over_concurrency(bucket, response.headers):
+            if response.status_code == 429 and self._over_concurrency(response.headers):
                 # Too many calls in flight for the org, not too many in the window: send fewer at once.
                 self.in_flight.too_many()
                 if self.max_retries and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
@@ -319,15 +319,11 @@ class OktaClient:
                                    request_id=response.headers.get('X-Okta-Request-Id'), retries=attempt,
                                    outcome_unknown=not idempotent)
 
-    def _over_concurrency(self, bucket, headers):
-        """Whether a 429 is Okta's cap on calls in flight rather than the bucket's rate limit.
-
-        Past the concurrency cap Okta reports "the concurrent values" in the rate-limit headers
-        instead of the bucket's: a limit other than the one this bucket has been reporting.
-        """
-        limit = int_header(headers, 'X-Rate-Limit-Limit')
-        known = self.rate_limiter.known_limit(bucket)
-        return limit is not None and known is not None and limit != known
+    @staticmethod
+    def _over_concurrency(headers):
+        """Whether a 429 is Okta's cap on calls in flight rather than the bucket's rate limit: for those,
+        "the first two header values are always 0" (Okta, "Rate limit best practices")."""
+        return int_header(headers, 'X-Rate-Limit-Limit') == 0 and int_header(headers, 'X-Rate-Limit-Remaining') == 0
 
     @staticmethod
     def _connection_message(method, path, exc, idempotent):
@@ -394,11 +390,10 @@ class OktaClient:
         params = kwargs.pop('params', None)
         while url:
             response, page = self.request('GET', url, bucket=bucket, params=params, **kwargs)
-            if not isinstance(page, list):
-                raise OktaApiError('Okta answered GET %s with a page that is not a JSON array (%s).'
-                                   % (urlsplit(url).path, type(page).__name__), status=response.status_code,
-                                   method='GET', path=urlsplit(url).path,
-                                   request_id=response.headers.get('X-Okta-Request-Id'))
+            if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
+                raise OktaApiError('Okta answered GET %s with a page that is not a JSON array of objects.'
+                                   % urlsplit(url).path, status=response.status_code, method='GET',
+                                   path=urlsplit(url).path, request_id=response.headers.get('X-Okta-Request-Id'))
             yield from page
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query

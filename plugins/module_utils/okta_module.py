@@ -60,6 +60,14 @@ BULK_ARGUMENT_SPEC = dict(
     journal=dict(type='path'),
 )
 
+# What to fix when Okta refuses the credential itself: nothing else the task would do can succeed.
+CREDENTIAL_HINTS = {
+    401: ' Okta refused the credential: check that the API token (or the OAuth app and its key) is valid and not '
+         'revoked, and that it belongs to this org_url.',
+    403: ' Okta refused the call for this credential: the API token\'s admin lacks the role, or the OAuth app lacks '
+         'the scope (see the module\'s notes for the scopes it needs).',
+}
+
 # Bad input is refused before any request; these are the shapes each kind of entry may take.
 SESSION_ID = 'session_id'
 USER = 'user'
@@ -136,7 +144,7 @@ class OktaModule(AnsibleModule):
     def fail_from_api_error(self, exc, **result):
         """Fail the task with Okta's error fields next to the message."""
         details = exc.as_dict()
-        msg = details.pop('msg')
+        msg = details.pop('msg') + CREDENTIAL_HINTS.get(exc.status, '')
         result.update(details)
         self.fail_json(msg=msg, **result)
 

@@ -11,7 +11,7 @@ user calls - lookups, searches and sign-outs - in another), per minute, from a b
 first call. Each answer reports its bucket's ``X-Rate-Limit-Limit`` (the ceiling that
 applies to this request: the org's limit, or the token's or OAuth app's share of it, 50 %
 by default), ``-Remaining`` and ``-Reset``. A separate cap on calls in flight per org
-answers 429 with the concurrency values in the same headers.
+answers 429 with ``X-Rate-Limit-Limit`` and ``-Remaining`` both 0.
 
 Sources: developer.okta.com "Rate limits overview", "Token and OAuth 2.0 app rate limits",
 "Concurrency limits" and "Rate limit best practices" (the headers); the endpoint groups
@@ -32,20 +32,24 @@ MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
 
-# Endpoint -> Okta rate-limit bucket. A path not listed here is its own bucket (method + path template).
+# Endpoint -> Okta rate-limit bucket: (bucket, method or None for any, path pattern). A call not listed here
+# is its own bucket (method + path template). Getting one user by ID or login has a bucket of its own;
+# listing and searching users and signing a user out share the users bucket (Okta's rate-limit tables,
+# its SDKs' recorded exchanges, terraform-provider-okta's apimutex).
 BUCKETS = (
-    ('sessions', re.compile(r'^/api/v1/sessions(?:/[^/]+(?:/lifecycle/refresh)?)?/?$')),
-    ('users', re.compile(r'^/api/v1/users(?:/.*)?$')),
-    ('groups', re.compile(r'^/api/v1/groups(?:/.*)?$')),
-    ('logs', re.compile(r'^/api/v1/logs/?$')),
-    ('oauth2_token', re.compile(r'^/oauth2/v1/token$')),
+    ('sessions', None, re.compile(r'^/api/v1/sessions(?:/[^/]+(?:/lifecycle/refresh)?)?/?$')),
+    ('user-get', 'GET', re.compile(r'^/api/v1/users/[^/]+$')),
+    ('users', None, re.compile(r'^/api/v1/users(?:/.*)?$')),
+    ('groups', None, re.compile(r'^/api/v1/groups(?:/.*)?$')),
+    ('logs', None, re.compile(r'^/api/v1/logs/?$')),
+    ('oauth-token', None, re.compile(r'^/oauth2/v1/token$')),
 )
 
 
 def bucket_for(method, path):
     """The rate-limit bucket of a call, from its path (a template such as /api/v1/users/{0}, or a real path)."""
-    for name, pattern in BUCKETS:
-        if pattern.match(path):
+    for name, only, pattern in BUCKETS:
+        if (only is None or only == method) and pattern.match(path):
             return name
     return '%s %s' % (method, path)
 
@@ -171,7 +175,7 @@ class InFlightGate:
     """Bounds the calls in flight, and lowers that bound when Okta says the org has too many.
 
     Okta caps the requests an org has in flight at once, whoever sends them. Past it a call
-    gets a 429 whose headers give the concurrency values. Retrying all of them at once would
+    gets a 429 whose limit and remaining headers are 0. Retrying all of them at once would
     keep the org over the cap, so each such answer halves what this run sends at once; every
     ``limit`` calls that succeed after that add one back, up to the configured concurrency.
     """

@@ -65,10 +65,15 @@ def describe(record):
             line += ', waiting %ss for the %s rate limit' % (waiting.get('seconds'), waiting.get('bucket'))
         if record.get('eta_s') is not None:
             line += ', ETA %s' % _duration(record['eta_s'])
-        if record.get('stopping') or record.get('reason'):
-            line += '; stopping: %s' % (record.get('stopping') or record.get('reason'))
+        if record.get('stopping'):
+            line += '; stopping: %s' % _short(record['stopping'])
         return line
     return None
+
+
+def _short(text, length=120):
+    text = ' '.join(str(text).split())
+    return text if len(text) <= length else text[:length - 3] + '...'
 
 
 def _duration(seconds):

@@ -51,6 +51,10 @@ RATE_LIMITED = 'API call exceeded rate limit due to too many requests.'
 SYSTEM_LOG_DEFAULT_SPAN_SECONDS = 7 * 24 * 3600  # since defaults to "7 days prior to until" (the spec)
 
 # (method, path template) -> handler name; '{id}' matches one path segment.
+# The admin an API token acts as: Okta names the token's owner as the actor of what the token does.
+ADMIN_ACTOR = {'id': '00usimadmin0000000001', 'type': 'User', 'alternateId': 'okta-admin@example.com',
+               'displayName': 'Okta Admin', 'detailEntry': None}
+
 ROUTES = [
     ('POST', '/api/v1/sessions', 'create_session'),
     ('GET', '/api/v1/sessions/{id}', 'get_session'),
@@ -194,10 +198,16 @@ def parse_filter(expression, case_insensitive=False, operators=COMPARISONS + ('p
         token_kind, text = peek()
         return text.lower() if token_kind in ('word', 'paren') else None
 
-    def value_at(item, path):
+    def values_at(item, path):
+        """The values at ``path``; through an array (a LogEvent's ``target``) the values of every element."""
+        items = [item]
         for part in path.split('.'):
-            item = item.get(part) if isinstance(item, dict) else None
-        return item
+            found = []
+            for each in items:
+                each = each.get(part) if isinstance(each, dict) else None
+                found.extend(each if isinstance(each, list) else [each])
+            items = found
+        return [value for value in items if value is not None]
 
     def comparison():
         if keyword() == '(':
@@ -207,7 +217,7 @@ def parse_filter(expression, case_insensitive=False, operators=COMPARISONS + ('p
             return inner
         path, operator = take(), take().lower()
         if operator == 'pr' and operator in operators:
-            return lambda item: value_at(item, path) is not None
+            return lambda item: bool(values_at(item, path))
         kind, text = peek()
         bare = kind == 'word' and (text in ('true', 'false') or re.match(r'^-?\d+(\.\d+)?$', text or ''))
         if operator not in operators or operator == 'pr' or not (kind == 'literal' or bare):
@@ -215,10 +225,11 @@ def parse_filter(expression, case_insensitive=False, operators=COMPARISONS + ('p
         expected = take(kind=kind)
 
         def test(item):
-            actual = value_at(item, path)
-            if actual is None:
+            actual = values_at(item, path)
+            if not actual:
                 return operator == 'ne'
-            return _compare(operator, actual, expected, case_insensitive)
+            # An array matches when one of its elements does (target.id eq "00u..." finds the event of that user).
+            return any(_compare(operator, value, expected, case_insensitive) for value in actual)
         return test
 
     def conjunction():
@@ -324,7 +335,7 @@ class Simulator:
                  users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
                  check_spec=False):
         legacy = rate_limit is not None or endpoint_rate_limits or rate_window_seconds is not None
-        profile = profile or KIND
+        profile = profile or (KIND if legacy else 'developer')
         if legacy and profile != KIND:
             raise ValueError('rate_limit, endpoint_rate_limits and rate_window_seconds belong to the kind profile; '
                              'with %r use bucket_limits' % profile)
@@ -571,6 +582,7 @@ class OktaHandler(BaseHTTPRequestHandler):
             sim.request_counts[key] = sim.request_counts.get(key, 0) + 1
 
         scopes, principal, refusal = self._authenticated()
+        self._principal = principal
         if scopes is None:
             return self._send(401, okta_error('E0000011', 'Invalid token provided'), refusal)
         required = REQUIRED_SCOPES.get((self.command, template), '')
@@ -726,15 +738,24 @@ class OktaHandler(BaseHTTPRequestHandler):
             return self._not_found(params[0], 'AppSession')
         return 200, self._session_body(session), None
 
+    def _actor(self):
+        """Who Okta names as the actor of an admin action: the admin an API token belongs to, or the OAuth app."""
+        principal = getattr(self, '_principal', None) or ''
+        if principal.startswith('app:'):
+            client_id = principal[len('app:'):]
+            return {'id': client_id, 'type': 'PublicClientApp', 'alternateId': client_id, 'displayName': client_id,
+                    'detailEntry': None}
+        return dict(ADMIN_ACTOR)
+
     def api_revoke_session(self, params, query, body):
-        if not self.simulator.org.revoke_session(params[0]):
+        if not self.simulator.org.revoke_session(params[0], actor=self._actor()):
             return self._not_found(params[0], 'AppSession')
         return 204, None, None
 
     def api_revoke_user_sessions(self, params, query, body):
         oauth_tokens = query_bool(query, 'oauthTokens', False)
         forget_devices = query_bool(query, 'forgetDevices', True)
-        if not self.simulator.org.revoke_user_sessions(params[0], oauth_tokens, forget_devices):
+        if not self.simulator.org.revoke_user_sessions(params[0], oauth_tokens, forget_devices, actor=self._actor()):
             return self._not_found(params[0], 'User')
         return 204, None, None
 
@@ -947,6 +968,10 @@ class OktaHandler(BaseHTTPRequestHandler):
             sim.org.log_event(body.get('eventType', 'user.session.start'), body.get('displayMessage', 'Injected event'),
                               user['id'], body.get('sessionId'), body.get('ip'), outcome=body.get('outcome', 'SUCCESS'))
             return self._send(201, sim.org.events[-1])
+        if action == 'log-withhold' and self.command == 'POST':
+            # The next ``count`` events of ``eventType`` are not logged: for tests of what finds them.
+            sim.org.withhold(body['eventType'], int(body.get('count', 1)))
+            return self._send(204)
         if action == 'oauth-clients' and self.command == 'POST':
             sim.oauth.register(body['clientId'], body['publicKeyPem'])
             return self._send(204)

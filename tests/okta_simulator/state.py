@@ -51,6 +51,7 @@ class Org:
         self.session_tokens = {}
         self.session_ips = {}
         self.events = []
+        self.withheld = {}
         self.revocations = []
 
     def _new_id(self, prefix, length):
@@ -151,9 +152,18 @@ class Org:
             for session_id in list(self.sessions):
                 self._expire(session_id)
 
-    def log_event(self, event_type, message, user_id, session_id=None, ip=None, actor_id=None, outcome='SUCCESS'):
-        """Record a System Log event in Okta's LogEvent shape. The actor is the user unless an admin acted."""
+    def withhold(self, event_type, count):
         with self.lock:
+            self.withheld[event_type] = self.withheld.get(event_type, 0) + count
+
+    def log_event(self, event_type, message, user_id, session_id=None, ip=None, actor_id=None, outcome='SUCCESS',
+                  admin=None):
+        """Record a System Log event in Okta's LogEvent shape. The actor is the user, unless an admin or an
+        API client acted (``admin``: Okta's actor object for it)."""
+        with self.lock:
+            if self.withheld.get(event_type):
+                self.withheld[event_type] -= 1
+                return
             user = self.users.get(user_id) or {'id': user_id, 'profile': {'login': user_id, 'firstName': '',
                                                                           'lastName': ''}}
             actor = self.users.get(actor_id) if actor_id else user
@@ -166,10 +176,11 @@ class Org:
                 'severity': 'INFO',
                 'legacyEventType': LEGACY_EVENT_TYPES.get(event_type),
                 'displayMessage': message,
-                'actor': {'id': actor['id'] if actor else 'system', 'type': 'User',
-                          'alternateId': actor['profile']['login'] if actor else 'system@okta.com',
-                          'displayName': ('%s %s' % (actor['profile']['firstName'], actor['profile']['lastName'])).strip()
-                          if actor else 'Okta System', 'detailEntry': None},
+                'actor': dict(admin) if admin else {
+                    'id': actor['id'] if actor else 'system', 'type': 'User',
+                    'alternateId': actor['profile']['login'] if actor else 'system@okta.com',
+                    'displayName': ('%s %s' % (actor['profile']['firstName'], actor['profile']['lastName'])).strip()
+                    if actor else 'Okta System', 'detailEntry': None},
                 'client': {'userAgent': {'rawUserAgent': 'Mozilla/5.0 (simulated)', 'os': 'Linux', 'browser': 'FIREFOX'},
                            'zone': None, 'device': 'Computer', 'id': None, 'ipAddress': ip,
                            'geographicalContext': dict(GEOGRAPHY)},
@@ -232,17 +243,18 @@ class Org:
                 self.log_event('user.session.refresh', 'Session refreshed', session['userId'], session_id)
             return session
 
-    def revoke_session(self, session_id):
+    def revoke_session(self, session_id, actor=None):
         with self.lock:
             session = self.live_session(session_id)
             self.sessions.pop(session_id, None)
             self.session_expiry.pop(session_id, None)
             if session is not None:
                 self.revocations.append({'kind': 'session', 'sessionId': session_id, 'userId': session['userId']})
-                self.log_event('user.session.end', 'User logout from Okta', session['userId'], session_id)
+                self.log_event('user.session.end', 'User logout from Okta', session['userId'], session_id,
+                               admin=actor)
             return session is not None
 
-    def revoke_user_sessions(self, user_id, oauth_tokens, forget_devices):
+    def revoke_user_sessions(self, user_id, oauth_tokens, forget_devices, actor=None):
         with self.lock:
             if user_id not in self.users:
                 return False
@@ -253,7 +265,8 @@ class Org:
                 self.session_expiry.pop(session_id, None)
             self.revocations.append({'kind': 'user', 'userId': user_id, 'sessionsCleared': len(doomed),
                                      'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
-            self.log_event('user.session.clear', 'Clear user session', user_id)
+            # Okta names the admin (or API client) that acted as the actor, and the user as the target.
+            self.log_event('user.session.clear', 'Clear user session', user_id, admin=actor)
             return True
 
     def snapshot(self, with_sessions=True):

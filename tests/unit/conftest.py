@@ -17,9 +17,17 @@ from ansible_collections.identity.okta.tests.okta_simulator import Simulator
 API_TOKEN = 'unit-test-api-token-3f9a7c21d4e8b6'
 
 
+# Okta's production limits, its minute run as one second: real buckets, shares and caps, at test speed.
+# A test that sets the old flat limits (rate_limit, ...) gets the "kind" profile they belong to.
+KIND_OPTIONS = ('rate_limit', 'endpoint_rate_limits', 'rate_window_seconds')
+
+
 class RunningSimulator:
     def __init__(self, **options):
         options.setdefault('api_tokens', [API_TOKEN])
+        if not any(option in options for option in KIND_OPTIONS):
+            options.setdefault('profile', 'production')
+            options.setdefault('time_scale', 60)
         self.sim = Simulator(**options).start()
         self.base_url = self.sim.base_url
         self.api_token = API_TOKEN

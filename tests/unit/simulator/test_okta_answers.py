@@ -83,7 +83,7 @@ def test_an_expired_access_token_is_okta_s_401(okta_sim):
 
 
 def test_access_tokens_live_an_hour_by_default(okta_sim):
-    assert access_token(okta_sim(profile='developer'))['expires_in'] == 3600
+    assert access_token(okta_sim(profile='developer', time_scale=1))['expires_in'] == 3600
 
 
 def test_a_session_expires_at_expires_at(okta_sim):

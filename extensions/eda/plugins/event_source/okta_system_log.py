@@ -338,8 +338,6 @@ class SystemLogPoller:
             raise ValueError('interval must be a positive number of seconds, got %s' % self.interval)
         if not 1 <= self.page_size <= 1000:
             raise ValueError('page_size must be between 1 and 1000, got %s' % self.page_size)
-        if not 0 < self.max_api_share <= 1:
-            raise ValueError('max_api_share must be greater than 0 and at most 1, got %s' % self.max_api_share)
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
         self._connection = None

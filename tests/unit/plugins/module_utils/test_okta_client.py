@@ -204,7 +204,7 @@ def test_path_parameters_are_encoded_and_stay_one_segment(okta_sim, evil):
     with pytest.raises(OktaApiError) as caught:
         client.get(okta_api.SESSION, evil)
     assert caught.value.status == 404
-    assert caught.value.error_summary.endswith('(Session)'), 'the request reached another endpoint'
+    assert caught.value.error_summary.endswith('(AppSession)'), 'the request reached another endpoint'
     sent = running.requests_log()[-1]
     assert sent['path'] == '/api/v1/sessions/' + api_path('{0}', evil)
     assert sent['query'] == ''

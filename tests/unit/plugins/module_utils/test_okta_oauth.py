@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
-from ansible_collections.identity.okta.tests.okta_simulator import oauth
 
 
 def new_key():
@@ -102,9 +101,10 @@ def test_private_key_from_a_file(tmp_path, app_key):
     assert load_private_key(str(path)).key_size == 2048
 
 
-def test_an_access_token_is_renewed_before_it_expires(oauth_sim, app_key, monkeypatch):
+def test_an_access_token_is_renewed_before_it_expires(okta_sim, app_key):
     # Okta's access tokens live an hour and an incident run can take longer: here they live 2 s.
-    monkeypatch.setattr(oauth, 'TOKEN_LIFETIME_SECONDS', 2)
+    oauth_sim = okta_sim(users=2, sessions_per_user=1, groups=1, token_lifetime_seconds=120)
+    oauth_sim.admin('POST', 'oauth-clients', {'clientId': '0oaServiceApp', 'publicKeyPem': app_key[1]})
     client = private_key_client(oauth_sim, app_key[0], ['okta.users.read'])
     for dummy in range(6):
         assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
@@ -113,3 +113,15 @@ def test_an_access_token_is_renewed_before_it_expires(oauth_sim, app_key, monkey
     assert oauth_sim.state()['oauthGrants'] == client.session.auth.tokens_fetched
     # Renewed ahead of time: no call was refused and repeated.
     assert len([r for r in oauth_sim.requests_log() if r['path'].startswith('/api/')]) == 6 and client.retries == 0
+
+
+def test_a_token_okta_refuses_mid_run_is_renewed_once_and_the_call_repeated(okta_sim, app_key):
+    # Okta says the token expires in an hour (expires_in), but this org ends it after 2 s: only the 401 tells.
+    oauth_sim = okta_sim(users=2, sessions_per_user=1, groups=1, token_lifetime_seconds=120)
+    oauth_sim.admin('POST', 'oauth-clients', {'clientId': '0oaServiceApp', 'publicKeyPem': app_key[1]})
+    client = private_key_client(oauth_sim, app_key[0], ['okta.users.read'])
+    assert okta_api.get_user(client, 'user1@example.com')['profile']['login'] == 'user1@example.com'
+    client.session.auth._expires_at = None  # as if Okta had not said when the token expires
+    time.sleep(2.2)
+    assert okta_api.get_user(client, 'user2@example.com')['profile']['login'] == 'user2@example.com'
+    assert client.session.auth.tokens_fetched == 2 and oauth_sim.state()['expiredTokens'] == 1

@@ -13,6 +13,8 @@ import time
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import map_concurrent
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaClient
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import InFlightGate, RateLimiter, bucket_for
 
 
@@ -23,17 +25,18 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit impo
     ('POST', okta_api.SESSION_REFRESH, 'sessions'),
     ('DELETE', '/api/v1/sessions/102abc', 'sessions'),
     ('GET', okta_api.USERS, 'users'),
-    ('GET', okta_api.USER, 'users'),
+    ('GET', okta_api.USER, 'user-get'),
+    ('GET', '/api/v1/users/jane%40example.com', 'user-get'),
     ('DELETE', okta_api.USER_SESSIONS, 'users'),
     ('POST', '/api/v1/users/00u1/lifecycle/suspend', 'users'),
     ('GET', okta_api.GROUPS, 'groups'),
     ('GET', okta_api.GROUP_USERS, 'groups'),
     ('GET', okta_api.LOGS, 'logs'),
-    ('POST', '/oauth2/v1/token', 'oauth2_token'),
+    ('POST', '/oauth2/v1/token', 'oauth-token'),
     ('GET', '/api/v1/apps', 'GET /api/v1/apps'),
 ])
 def test_each_call_counts_in_the_bucket_okta_counts_it_in(method, path, bucket):
-    # A lookup and a sign-out share the users bucket: budgeting them apart spends it twice.
+    # A search and a sign-out share the users bucket: budgeting them apart spends it twice.
     assert bucket_for(method, path) == bucket
 
 
@@ -101,3 +104,28 @@ def test_the_gate_bounds_calls_in_flight_across_threads():
     for thread in threads:
         thread.join(10)
     assert peak[0] == 3 and now[0] == 0
+
+
+def test_a_run_over_okta_s_cap_on_calls_in_flight_sends_fewer_at_once_and_loses_nothing(okta_sim):
+    # Okta's cap on calls in flight per org, here 3, against a run that would keep 12 in flight.
+    running = okta_sim(users=120, sessions_per_user=1, latency_ms=60, profile='production', concurrency_limit=3)
+    ids = [s['id'] for s in running.state()['sessions']]
+    client = OktaClient(running.base_url, api_token=running.api_token, concurrency=12, backoff_base=0.01)
+    outcomes = [(item, result['result'] if result else error) for item, result, error in
+                map_concurrent(lambda session_id: okta_api.revoke_session(client, session_id), ids, 12)]
+    assert sorted(item for item, outcome in outcomes) == sorted(ids)
+    assert set(outcome for item, outcome in outcomes) == {'revoked'}
+    assert client.in_flight.lowered >= 1 and client.in_flight.limit <= 12
+    assert running.state()['sessionCount'] == 0
+
+
+def test_searches_and_sign_outs_share_the_users_bucket_and_stay_within_the_share(okta_sim):
+    # A developer org's users bucket, 60 a minute, half of it for one token; Okta's minute lasts 3 s here.
+    running = okta_sim(users=40, sessions_per_user=1, profile='developer', time_scale=20, bucket_limits={'users': 60})
+    client = OktaClient(running.base_url, api_token=running.api_token, concurrency=4, max_api_share=0.8)
+    logins = ['user%d@example.com' % n for n in range(1, 41)]
+    users = [u for login in logins[:20] for u in okta_api.search_users(client, okta_api.eq('profile.login', login))]
+    outcomes = list(map_concurrent(lambda user: okta_api.revoke_user_sessions(client, user['id']), users, 4))
+    assert len(users) == 20 and all(error is None for item, result, error in outcomes)
+    # 40 calls in one bucket, at most 80 % of the token's 30 per window (24): the run waited, Okta said no 429.
+    assert running.state()['rateLimited'] == 0 and client.rate_limiter.waited_seconds > 0
