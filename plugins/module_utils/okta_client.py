@@ -36,6 +36,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit impo
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import HTTPError as TransportError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised only without requests
@@ -256,7 +257,8 @@ class OktaClient:
                     response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
                                                     allow_redirects=False, verify=self.verify,
                                                     data=form() if form else None, **send)
-            except requests.exceptions.RequestException as exc:
+            except (requests.exceptions.RequestException, TransportError) as exc:
+                # urllib3's own errors: requests lets some through unwrapped (a 3xx body cut short, say).
                 unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 transient = not _certificate_refused(exc)
                 if transient and (idempotent or not unknown) and attempt < self.max_retries:

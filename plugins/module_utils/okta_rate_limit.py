@@ -29,6 +29,7 @@ import threading
 import time
 
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+DIGITS = re.compile(r'^[0-9]{1,12}$')  # ASCII only: str.isdigit() also takes "²", which int() refuses
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
 
@@ -65,7 +66,7 @@ def parse_http_date(value):
 def int_header(headers, name):
     """A non-negative integer response header of at most 12 digits, or None."""
     value = headers.get(name)
-    if not isinstance(value, str) or not value.strip().isdigit() or len(value.strip()) > 12:
+    if not isinstance(value, str) or not DIGITS.match(value.strip()):
         return None
     return int(value)
 
