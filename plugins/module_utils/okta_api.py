@@ -13,7 +13,7 @@ import datetime
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_filter import all_of, any_of, eq
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import okta_time
 

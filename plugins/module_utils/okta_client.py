@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth, load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError  # noqa: F401
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError, OktaLinkError
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import (
     MAX_RATE_LIMIT_WAIT_SECONDS, InFlightGate, RateLimiter, bucket_for, int_header,
 )
@@ -223,11 +223,11 @@ class OktaClient:
             parts = urlsplit(path_or_url)
             same = origin(path_or_url) == self.base_url
         except ValueError:
-            raise OktaApiError('Okta returned a link that is not a URL (%r); refusing to follow it.' % path_or_url[:200])
+            raise OktaLinkError('Okta returned a link that is not a URL (%r); refusing to follow it.' % path_or_url[:200])
         # A user name, a backslash or a control character can make the HTTP library read another host
         # than urlsplit does: only a plain link to the org itself is followed.
         if not same or parts.username is not None or '\\' in path_or_url or _CONTROL.search(path_or_url):
-            raise OktaApiError('Okta returned a link to another origin (%s); refusing to follow it.'
+            raise OktaLinkError('Okta returned a link to another origin (%s); refusing to follow it.'
                                % parts.netloc[:200])
         return path_or_url
 
@@ -266,7 +266,7 @@ class OktaClient:
                     attempt += 1
                     continue
                 raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
-                                   method=method, path=shown_path, retries=attempt, outcome_unknown=unknown)
+                                   method=method, path=shown_path)
             except (UnicodeDecodeError, ValueError) as exc:  # after RequestException, some of which are ValueErrors
                 # requests reads a 3xx answer's Location even when it does not follow it.
                 raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
@@ -305,7 +305,7 @@ class OktaClient:
                 attempt += 1
                 continue
             if response.status_code >= 300:
-                raise self._error_from(method, shown_path, response, attempt, idempotent)
+                raise self._error_from(method, shown_path, response)
             self.in_flight.succeeded()
             try:
                 return response, (response.json() if response.content else None)
@@ -318,8 +318,7 @@ class OktaClient:
                 raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
                                    % (method, shown_path, response.status_code, len(response.content)),
                                    status=response.status_code, method=method, path=shown_path,
-                                   request_id=response.headers.get('X-Okta-Request-Id'), retries=attempt,
-                                   outcome_unknown=not idempotent)
+                                   request_id=response.headers.get('X-Okta-Request-Id'))
 
     @staticmethod
     def _over_concurrency(headers):
@@ -343,7 +342,7 @@ class OktaClient:
         return message
 
     @staticmethod
-    def _error_from(method, path, response, retries, idempotent):
+    def _error_from(method, path, response):
         request_id = response.headers.get('X-Okta-Request-Id')
         try:
             body = response.json()
@@ -360,8 +359,7 @@ class OktaClient:
                 message = 'Okta answered %s %s with an unexpected redirect (HTTP %s) to %s; not followed.' % (
                     method, path, response.status_code, response.headers.get('Location'))
             return OktaApiError(message, status=response.status_code, method=method, path=path,
-                                request_id=request_id, retries=retries,
-                                outcome_unknown=not idempotent and response.status_code >= 500)
+                                request_id=request_id)
         causes = body.get('errorCauses')
         causes = [c.get('errorSummary') for c in causes if isinstance(c, dict)] if isinstance(causes, list) else []
         message = 'Okta returned HTTP %s for %s %s: %s (%s)' % (
@@ -371,7 +369,7 @@ class OktaClient:
         return OktaApiError(message, status=response.status_code, method=method, path=path,
                             error_code=body.get('errorCode'), error_summary=body.get('errorSummary'),
                             error_link=body.get('errorLink'), error_id=body.get('errorId'),
-                            error_causes=causes, request_id=request_id, retries=retries)
+                            error_causes=causes, request_id=request_id)
 
     def get(self, template, *path_params, **kwargs):
         return self.request('GET', api_path(template, *path_params), bucket=bucket_for('GET', template), **kwargs)[1]
@@ -404,22 +402,22 @@ class OktaClient:
 def client_from_settings(settings, default_scopes=(), **options):
     """Resolve connection settings as Okta's SDKs do (okta_config.resolve) and open a client on them.
 
-    Returns ``(client, connection)``; ``options`` go to OktaClient. Errors name each setting's source.
+    Returns ``(client, resolved)``, ``resolved`` the okta_config.Settings; ``options`` go to OktaClient. Errors name each setting's source.
     """
-    connection = resolve(settings, default_scopes=default_scopes)
+    resolved = resolve(settings, default_scopes=default_scopes)
     private_key_jwt = None
-    if connection.authorization_mode == PRIVATE_KEY:
+    if resolved.authorization_mode == PRIVATE_KEY:
         try:
-            key = load_private_key(connection.private_key)
+            key = load_private_key(resolved.private_key)
         except ValueError as exc:
-            raise OktaConfigError('private_key', '%s %s.' % (connection.where('private_key'), exc))
-        private_key_jwt = dict(client_id=connection.client_id, key=key, scopes=connection.scopes,
-                               key_id=connection.key_id)
+            raise OktaConfigError('private_key', '%s %s.' % (resolved.where('private_key'), exc))
+        private_key_jwt = dict(client_id=resolved.client_id, key=key, scopes=resolved.scopes,
+                               key_id=resolved.key_id)
     try:
-        client = OktaClient(connection.org_url, api_token=connection.api_token, access_token=connection.access_token,
+        client = OktaClient(resolved.org_url, api_token=resolved.api_token, access_token=resolved.access_token,
                             private_key_jwt=private_key_jwt, **options)
     except OktaConfigError as exc:
-        if exc.field == 'org_url' and connection.org_url:
-            raise OktaConfigError('org_url', str(exc).replace('org_url', connection.where('org_url'), 1))
+        if exc.field == 'org_url' and resolved.org_url:
+            raise OktaConfigError('org_url', str(exc).replace('org_url', resolved.where('org_url'), 1))
         raise
-    return client, connection
+    return client, resolved

@@ -52,8 +52,8 @@ CONFIG_FILE_KEYS = dict(
 )
 
 
-class Connection:
-    """The resolved settings, each with the source it came from."""
+class Settings:
+    """The resolved connection settings, each with the source it came from."""
 
     def __init__(self, values, sources):
         self.values = values
@@ -183,12 +183,12 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
             values[setting], sources[setting] = credential_layer[setting]
     if task_mode is not None:
         values['authorization_mode'], sources['authorization_mode'] = layers[0]['authorization_mode']
-    connection = Connection(values, sources)
+    settings = Settings(values, sources)
 
     mode = values.get('authorization_mode')
     if mode is not None and mode not in AUTHORIZATION_MODES:
         raise OktaConfigError('authorization_mode', '%s is %r; it must be one of %s.'
-                              % (connection.where('authorization_mode'), mode, ', '.join(AUTHORIZATION_MODES)))
+                              % (settings.where('authorization_mode'), mode, ', '.join(AUTHORIZATION_MODES)))
     if mode == BEARER and values.get('api_token') and not values.get('access_token'):
         # The SDKs put the access token in `token` when authorizationMode is Bearer.
         values['access_token'] = values.pop('api_token')
@@ -198,14 +198,14 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
         kinds = set('PrivateKey' if c in ('client_id', 'private_key') else c for c in present)
         if len(kinds) > 1:
             raise OktaConfigError(present[0], 'Several credentials are set: %s. Set one, or choose with '
-                                              'authorization_mode.' % ', '.join(connection.where(c) for c in present))
+                                              'authorization_mode.' % ', '.join(settings.where(c) for c in present))
         mode = {'api_token': SSWS, 'access_token': BEARER}.get(present[0], PRIVATE_KEY)
     needed = NEEDED[mode]
     missing = [n for n in needed if not values.get(n)]
     if missing:
         raise OktaConfigError(missing[0], 'authorization_mode %s needs %s, but %s %s not set (found: %s).'
                               % (mode, ' and '.join(needed), ' and '.join(missing), 'is' if len(missing) == 1 else 'are',
-                                 ', '.join(connection.where(c) for c in present + ['authorization_mode']
+                                 ', '.join(settings.where(c) for c in present + ['authorization_mode']
                                            if c in sources) or 'nothing'))
     for unused in [c for c in present if c not in needed]:
         values.pop(unused)
@@ -216,4 +216,4 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
         sources.setdefault('scopes', 'the module default')
         if not values['scopes']:
             raise OktaConfigError('scopes', 'scopes is empty; the OAuth grant needs at least one scope.')
-    return connection
+    return settings

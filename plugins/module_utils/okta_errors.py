@@ -27,7 +27,7 @@ class OktaApiError(Exception):
 
     def __init__(self, message, status=None, method=None, path=None, error_code=None,
                  error_summary=None, error_link=None, error_id=None, error_causes=None,
-                 request_id=None, retries=0, outcome_unknown=False):
+                 request_id=None):
         super(OktaApiError, self).__init__(message)
         self.message = message
         self.status = status
@@ -39,8 +39,6 @@ class OktaApiError(Exception):
         self.error_id = error_id
         self.error_causes = error_causes or []
         self.request_id = request_id
-        self.retries = retries
-        self.outcome_unknown = outcome_unknown
 
     @property
     def not_found(self):
@@ -60,3 +58,8 @@ class OktaApiError(Exception):
             'error_causes': self.error_causes,
             'request_id': self.request_id,
         }
+
+
+class OktaLinkError(OktaApiError):
+    """Okta's answer carried a link this client will not follow (another origin, not a URL): following
+    the same answer again fails the same way, so callers do not retry it."""

@@ -19,10 +19,9 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    OktaApiError,
-    OktaConfigError,
     client_from_settings,
 )
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop, run_bulk
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
@@ -69,9 +68,9 @@ CREDENTIAL_HINTS = {
 }
 
 # Bad input is refused before any request; these are the shapes each kind of entry may take.
-SESSION_ID = 'session_id'
-USER = 'user'
-GROUP = 'group'
+KIND_SESSION_ID = 'session_id'
+KIND_USER = 'user'
+KIND_GROUP = 'group'
 MAX_ITEMS = 50000
 _SESSION_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
@@ -90,12 +89,12 @@ def _id_problem(value, kind):
         value.encode('utf-8')
     except UnicodeEncodeError:
         return 'is not valid Unicode text (it holds an unpaired surrogate).'
-    if kind == SESSION_ID and not _SESSION_ID.match(value):
+    if kind == KIND_SESSION_ID and not _SESSION_ID.match(value):
         return ('is not an Okta session ID (letters, digits, "_" and "-" only): %r.' % value)
-    if kind == USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
+    if kind == KIND_USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
         return ('is neither an Okta user ID nor a login Okta can look up (no whitespace, "/", "?", "#", "%%" '
                 'or "\\"): %r.' % value)
-    if kind == GROUP and len(value) > 255:
+    if kind == KIND_GROUP and len(value) > 255:
         return 'is longer than an Okta group name can be.'
     return None
 
@@ -131,14 +130,14 @@ class OktaModule(AnsibleModule):
         if not self.params['validate_certs']:
             self.warn('validate_certs is false: the TLS certificate of org_url is not checked, so the '
                       'Okta credential can be taken by anyone who can intercept the connection.')
-        client, connection = client_from_settings(
+        client, resolved = client_from_settings(
             dict((k, self.params.get(k)) for k in SETTINGS), default_scopes=self._default_scopes,
             validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
             timeout=self.params['timeout'], max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
             concurrency=self.concurrency, max_api_share=self.params.get('max_api_share', 1.0))
         for secret in ('api_token', 'access_token', 'private_key'):
-            if getattr(connection, secret):
-                self.no_log_values.add(getattr(connection, secret))  # secrets from the environment or a file too
+            if getattr(resolved, secret):
+                self.no_log_values.add(getattr(resolved, secret))  # secrets from the environment or a file too
         return client
 
     def fail_from_api_error(self, exc, **result):
@@ -213,7 +212,7 @@ class OktaModule(AnsibleModule):
         journal.write('run', kind=self._name, check_mode=False, resumed=len(journal.done))
         return journal
 
-    def validate_id_list(self, name, values, kind=SESSION_ID):
+    def validate_id_list(self, name, values, kind=KIND_SESSION_ID):
         """Check every entry of option ``name`` before any request; drop duplicates, keeping order.
 
         Bad entries fail the task naming the option and the position, so that
@@ -239,7 +238,7 @@ class OktaModule(AnsibleModule):
         An empty ``single`` is refused: it is always a mistake, never "nothing to do".
         """
         if self.params.get(single) is not None:
-            problem = _id_problem(self.params[single], SESSION_ID)
+            problem = _id_problem(self.params[single], KIND_SESSION_ID)
             if problem:
                 self.fail_json(msg='%s %s' % (single, problem), field=single)
             return single, [self.params[single]]

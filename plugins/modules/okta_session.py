@@ -238,7 +238,7 @@ import time
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     ABSENT, REVOKED, create_session, get_session, refresh_session, revoke_session, session_end_events, session_result,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 
 VERIFY_POLL_SECONDS = 5.0

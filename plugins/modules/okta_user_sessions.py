@@ -314,7 +314,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, revoke_user_sessions, search_batches, search_users, session_clear_events,
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import GROUP as KIND_GROUP, USER as KIND_USER, OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_GROUP, KIND_USER, OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import bucket_for
 
 USER_ID = re.compile(r'^00u[0-9A-Za-z]{17}$')

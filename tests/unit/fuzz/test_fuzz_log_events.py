@@ -25,7 +25,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.identity.okta.extensions.eda.plugins.event_source import okta_system_log
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaConfigError
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaConfigError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
 from ansible_collections.identity.okta.plugins.modules.okta_log_info import distinct, summarize
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import ANY_TEXT, JSON_VALUES, fuzz_settings

@@ -30,7 +30,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_client
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import (
     JSON_VALUES, AbsurdWait, Answer, FakeTime, ScriptedServer, fuzz_settings)
 

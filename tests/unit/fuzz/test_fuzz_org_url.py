@@ -26,8 +26,8 @@ except ImportError:  # pragma: no cover
 
 from urllib3.util import parse_url
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-    OktaConfigError, is_loopback_host, validate_org_url)
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import is_loopback_host, validate_org_url
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaConfigError
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import ANY_TEXT, HOSTILE, fuzz_settings
 
 SCHEMES = ['https', 'http', 'HTTPS', 'hTTp', 'ftp', 'file', 'javascript', '', 'https ', ' https', 'h\ttps']

@@ -39,10 +39,17 @@ options:
   access_token:
     description: An OAuth access token with the C(okta.logs.read) scope (C(OKTA_ACCESS_TOKEN)). It is not renewed.
     type: str
+  authorization_mode:
+    description:
+      - Which credential to use, named as Okta's SDKs name it - V(SSWS) (O(api_token)), V(Bearer) (O(access_token))
+        or V(PrivateKey) (O(client_id) and O(private_key)) (C(OKTA_CLIENT_AUTHORIZATIONMODE)).
+      - Inferred from the credential given when not set; set, it chooses among credentials found in the environment.
+    type: str
+    choices: [SSWS, Bearer, PrivateKey]
   client_id:
     description:
       - With O(private_key), the client ID of an Okta service app that signs in with C(private_key_jwt)
-        (C(OKTA_CLIENT_CLIENTID)). The access token is renewed when Okta refuses it.
+        (C(OKTA_CLIENT_CLIENTID)). The access token is renewed before it expires, and once when Okta refuses it.
     type: str
   private_key:
     description: The app's RSA private key, PEM text or a path (C(OKTA_CLIENT_PRIVATEKEY)).
@@ -172,25 +179,24 @@ def _collections_root():
 
 
 try:
-    from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, client_from_settings)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
+    from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
     from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
     from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 except ImportError:
     # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
     # this file belongs to importable, so that there is one Okta client for modules and event sources.
     sys.path.insert(0, _collections_root())
-    from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-        OktaApiError, client_from_settings)
+    from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
+    from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
     from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, SETTINGS
+    from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
     from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
 LOGGER = logging.getLogger('identity.okta.okta_system_log')
 
 LOGS = '/api/v1/logs'
-BUCKET = 'GET ' + LOGS
 CURSOR_VERSION = 1
 SEEN_MAX = 2000
 LOW_BUDGET_SHARE = 0.25        # below this share of the limit left to us, calls are spread until the reset
@@ -340,7 +346,6 @@ class SystemLogPoller:
             raise ValueError('page_size must be between 1 and 1000, got %s' % self.page_size)
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
-        self._connection = None
         self.client = self._connect()
         self.cursor = Cursor(self.args.get('cursor_file'), self.client.base_url, self.filter)
         self.published = 0
@@ -350,7 +355,7 @@ class SystemLogPoller:
     def _connect(self):
         if not self.validate_certs:
             LOGGER.warning('validate_certs is false: the TLS certificate of the org is not checked.')
-        client, self._connection = client_from_settings(
+        client, dummy = client_from_settings(
             dict((name, self.args.get(name)) for name in SETTINGS), default_scopes=['okta.logs.read'],
             validate_certs=self.validate_certs, ca_path=self.args.get('ca_path'), timeout=self.timeout,
             max_retries=self.max_retries, max_api_share=self.max_api_share, sleep=self._sleep)
@@ -385,38 +390,31 @@ class SystemLogPoller:
         return self._query_url(self.since), False
 
     def _get(self, url):
-        return self.client.request('GET', url, bucket=BUCKET)
+        return self.client.request('GET', url)  # the logs bucket, from the path (okta_rate_limit)
 
     async def run(self):
         loop = asyncio.get_running_loop()
         url, from_file = self._start()
         self.cursor.position = url
         failures = 0
-        renewed = False
         while True:
             try:
                 response, page = await loop.run_in_executor(self._executor, self._get, url)
             except OktaApiError as exc:
-                if exc.status == 401 and self._connection.authorization_mode == PRIVATE_KEY and not renewed:
-                    LOGGER.info('Okta refused the access token; getting a new one.')
-                    self.client = self._connect()
-                    renewed = True
-                    continue
                 if exc.status == 400 and from_file:
                     since = self.cursor.last_published or self.since
                     LOGGER.warning('Okta refused the saved position (%s); reading again from %s, skipping events '
                                    'already delivered.', exc, since)
                     url, from_file = self._query_url(since), False
                     continue
-                if exc.status in FATAL_STATUSES:
-                    raise
+                if exc.status in FATAL_STATUSES or isinstance(exc, OktaLinkError):
+                    raise  # retrying cannot help: a refused credential, or a link Okta's answer should not have
                 failures += 1
                 delay = min(MAX_ERROR_DELAY_SECONDS, max(self.interval, 1.0) * 2 ** min(failures - 1, 8))
                 LOGGER.warning('Reading the System Log failed (%s); trying again in %.0f s.', exc, delay)
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            renewed = False
             from_file = False
             if not isinstance(page, list):
                 raise OktaApiError('Okta answered GET %s with something that is not a list of events.' % LOGS,

@@ -15,11 +15,10 @@ import requests
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import map_concurrent
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     COLLECTION_VERSION,
-    OktaApiError,
     OktaClient,
-    OktaConfigError,
     api_path,
     validate_org_url,
 )

@@ -13,7 +13,8 @@ import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import map_concurrent
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.tests.okta_simulator.tls import write_self_signed
 
 

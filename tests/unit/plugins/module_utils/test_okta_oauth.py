@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ansible_collections.identity.okta.plugins.module_utils import okta_api
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import load_private_key
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaApiError, OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaClient
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 
 
 def new_key():
