@@ -19,6 +19,7 @@ import time
 
 from .limits import BUCKET_OF_ROUTE, BUCKET_PATHS, KIND, PROFILE_NAMES, PROFILES
 from .server import Simulator
+from .state import ENGINES, IDENTITY_ENGINE
 
 
 def endpoint_limit(text):
@@ -92,6 +93,9 @@ def parse_args(argv):
     parser.add_argument('--sessions-per-user', type=int, default=0)
     parser.add_argument('--groups', type=int, default=0, help='users are spread round robin over group-1..N')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--engine', choices=ENGINES, default=IDENTITY_ENGINE,
+                        help='identity (default): the System Log names each session by an idx… external ID, which the '
+                        'Sessions API also takes; classic: the log carries the session\'s own 102… ID')
     parser.add_argument('--oauth-client', action='append', default=[], metavar='CLIENT_ID=PUBLIC_KEY.pem',
                         help='register a service app that may use private_key_jwt (repeatable)')
     parser.add_argument('--check-spec', action='store_true',
@@ -168,7 +172,7 @@ def main(argv=None):
         fault_kinds=[k.strip() for k in args.fault_kinds.split(',') if k.strip()],
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
         users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups,
-        tls_cert=args.tls_cert, tls_key=args.tls_key, check_spec=args.check_spec)
+        tls_cert=args.tls_cert, tls_key=args.tls_key, check_spec=args.check_spec, engine=args.engine)
     for registration in args.oauth_client:
         client_id, dummy, key_path = registration.partition('=')
         with open(key_path) as handle:

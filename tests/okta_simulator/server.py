@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from .limits import KIND, KIND_DEFAULT_LIMIT, OKTA_WINDOW_SECONDS, PROFILES, InFlight, RateLimits
 from .oauth import REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError, has_scope
-from .state import SESSION_LIFETIME_SECONDS, SESSION_TOKEN_LIFETIME_SECONDS, Org
+from .state import IDENTITY_ENGINE, SESSION_LIFETIME_SECONDS, SESSION_TOKEN_LIFETIME_SECONDS, Org
 
 ADMIN_PREFIX = '/_simulator/'
 ALL_SCOPES = frozenset(['*'])
@@ -325,6 +325,9 @@ class Simulator:
     ``rate_limit``, ``endpoint_rate_limits`` and ``rate_window_seconds`` only exist in it.
     ``time_scale``: Okta's durations (rate-limit windows, token and session lifetimes) run
     that many times faster.
+    ``engine``: 'identity' (Identity Engine, the default: the System Log names each session by an
+    ``idx…`` external ID, which the Sessions API also takes) or 'classic' (the log carries the
+    session's own ``102…`` ID).
     """
 
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
@@ -333,7 +336,7 @@ class Simulator:
                  rate_limit=None, endpoint_rate_limits=None, rate_window_seconds=None,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
                  users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
-                 check_spec=False):
+                 check_spec=False, engine=IDENTITY_ENGINE):
         legacy = rate_limit is not None or endpoint_rate_limits or rate_window_seconds is not None
         profile = profile or (KIND if legacy else 'developer')
         if legacy and profile != KIND:
@@ -351,7 +354,7 @@ class Simulator:
             concurrency_limit = 0 if profile == KIND else PROFILES[profile]['concurrency']
         self.in_flight = InFlight(concurrency_limit)
         self.org = Org(seed=seed, clock=self.clock, session_lifetime=session_lifetime_seconds / self.time_scale,
-                       session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS / self.time_scale)
+                       session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS / self.time_scale, engine=engine)
         self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
         self.access_tokens = set(access_tokens)
         self.latency = latency_ms / 1000.0
@@ -946,15 +949,17 @@ class OktaHandler(BaseHTTPRequestHandler):
         if action == 'users' and self.command == 'POST':
             user = sim.org.add_user(body['login'], groups=body.get('groups', []))
             sessions = [sim.org.add_session(user['id'])['id'] for dummy in range(int(body.get('sessions', 0)))]
-            return self._send(201, {'id': user['id'], 'login': body['login'], 'sessionIds': sessions})
+            return self._send(201, {'id': user['id'], 'login': body['login'], 'sessionIds': sessions,
+                                    'externalSessionIds': [sim.org.external_id_of(sid) for sid in sessions]})
         if action == 'sessions' and self.command == 'POST':
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')
             if user is None:
                 return self._send(404, {'error': 'no such user'})
             lifetime = body.get('lifetimeSeconds')  # Okta seconds, scaled like every other duration
-            return self._send(201, sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip'),
-                                                       mfa=body.get('mfa'),
-                                                       lifetime=None if lifetime is None else float(lifetime) / sim.time_scale))
+            session = sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip'), mfa=body.get('mfa'),
+                                          lifetime=None if lifetime is None else float(lifetime) / sim.time_scale)
+            # The session as the API shows it, and the ID the System Log names it by (idx… on Identity Engine).
+            return self._send(201, dict(session, externalSessionId=sim.org.external_id_of(session['id'])))
         if action == 'faults' and self.command == 'POST':
             sim.faults.arm(str(body['kind']), body.get('method'), body.get('pathPrefix', ''),
                            int(body.get('count', 1)), bool(body.get('afterApply', False)))
@@ -965,8 +970,9 @@ class OktaHandler(BaseHTTPRequestHandler):
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')
             if user is None:
                 return self._send(404, {'error': 'no such user'})
+            session_id = sim.org.session_id_of(body['sessionId']) if body.get('sessionId') else None
             sim.org.log_event(body.get('eventType', 'user.session.start'), body.get('displayMessage', 'Injected event'),
-                              user['id'], body.get('sessionId'), body.get('ip'), outcome=body.get('outcome', 'SUCCESS'))
+                              user['id'], session_id, body.get('ip'), outcome=body.get('outcome', 'SUCCESS'))
             return self._send(201, sim.org.events[-1])
         if action == 'log-withhold' and self.command == 'POST':
             # The next ``count`` events of ``eventType`` are not logged: for tests of what finds them.

@@ -20,6 +20,15 @@ import uuid
 SESSION_LIFETIME_SECONDS = 2 * 60 * 60      # expiresAt - createdAt of the sessions in okta-sdk-python's cassettes
 SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60     # expiresAt of /api/v1/authn's sessionToken in the same cassettes
 ID_ALPHABET = string.ascii_letters + string.digits
+# Identity Engine's external session IDs: "idx" and 22 URL-safe characters ("idx_opH2uUSRJSdAQRO8BbjBQ",
+# "idx5mK3auf7QP6lCgay_E5fHQ" in Okta's event type catalogue; "idxBager62CSveUkTxvgRtonA" in the spec's ListLogs).
+IDX_ALPHABET = ID_ALPHABET + '-_'
+# The engine of the org: on Identity Engine the System Log names a session by its idx… external ID, and the
+# Sessions API takes that ID too (Okta's release notes 2025.08.4 and 2025.10.1); on Classic Engine the log
+# carries the session's own 102… ID.
+IDENTITY_ENGINE = 'identity'
+CLASSIC_ENGINE = 'classic'
+ENGINES = (IDENTITY_ENGINE, CLASSIC_ENGINE)
 GEOGRAPHY = {'city': 'Simulated City', 'state': 'Simulated State', 'country': 'Nowhere', 'postalCode': '00000',
              'geolocation': {'lat': 0.0, 'lon': 0.0}}
 LEGACY_EVENT_TYPES = {'user.session.start': 'core.user_auth.login_success',
@@ -35,13 +44,19 @@ class Org:
     """All mutable state, guarded by one lock so concurrent clients see a consistent org."""
 
     def __init__(self, seed=0, clock=time.time, session_lifetime=SESSION_LIFETIME_SECONDS,
-                 session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS):
+                 session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS, engine=IDENTITY_ENGINE):
         """Lifetimes are in the simulator's seconds (Okta's divided by the time scale)."""
+        if engine not in ENGINES:
+            raise ValueError('unknown engine %r (one of %s)' % (engine, ', '.join(ENGINES)))
         self.lock = threading.RLock()
         self.clock = clock
+        self.engine = engine
         self.session_lifetime = session_lifetime
         self.session_token_lifetime = session_token_lifetime
         self._random = random.Random(seed)
+        # Other IDs come from their own generators, so that the users, sessions and events of a seed keep the
+        # IDs they had before these existed.
+        self._idx_random = random.Random('idx-%d' % seed)
         self.org_id = self._new_id('00o', 17)
         self.users = {}
         self.logins = {}
@@ -50,6 +65,8 @@ class Org:
         self.session_expiry = {}  # session id -> epoch second it ends (its expiresAt)
         self.session_tokens = {}
         self.session_ips = {}
+        self.external_ids = {}      # session id -> the ID the System Log names it by (idx… on Identity Engine)
+        self.sessions_by_external = {}  # idx… -> session id
         self.events = []
         self.withheld = {}
         self.revocations = []
@@ -130,22 +147,45 @@ class Org:
                 'mfaActive': status == 'ACTIVE',
             }
             self.session_expiry[session_id] = now + lifetime
+            external_id = session_id
+            if self.engine == IDENTITY_ENGINE:
+                external_id = 'idx' + ''.join(self._idx_random.choice(IDX_ALPHABET) for dummy in range(22))
+                self.sessions_by_external[external_id] = session_id
+            self.external_ids[session_id] = external_id
             user['lastLogin'] = iso(now)
             ip = ip or '198.51.100.%d' % (len(self.sessions) % 250 + 1)
             self.session_ips[session_id] = ip
             self.log_event('user.session.start', 'User login to Okta', user_id, session_id, ip)
             return self.sessions[session_id]
 
-    def live_session(self, session_id):
-        """The session, or None if there is none or it has expired (Okta forgets it at expiresAt)."""
+    def session_id_of(self, id_or_external_id):
+        """The session's own 102… ID for either of its IDs: on Identity Engine the Sessions API also takes the
+        idx… external ID the System Log shows (Okta's release notes: DELETE since 2025.08.4, GET and refresh
+        since 2025.10.1)."""
         with self.lock:
+            return self.sessions_by_external.get(id_or_external_id, id_or_external_id)
+
+    def external_id_of(self, session_id):
+        """The ID the System Log names a session by: its idx… ID on Identity Engine, its own ID on Classic."""
+        with self.lock:
+            return self.external_ids.get(session_id, session_id)
+
+    def live_session(self, session_id):
+        """The session (by either of its IDs), or None if there is none or it has expired (Okta forgets it at
+        expiresAt)."""
+        with self.lock:
+            session_id = self.session_id_of(session_id)
             self._expire(session_id)
             return self.sessions.get(session_id)
 
+    def _drop_session(self, session_id):
+        self.sessions.pop(session_id, None)
+        self.session_expiry.pop(session_id, None)
+        self.sessions_by_external.pop(self.external_ids.get(session_id), None)
+
     def _expire(self, session_id):
         if session_id in self.sessions and self.session_expiry.get(session_id, float('inf')) <= self.clock():
-            del self.sessions[session_id]
-            self.session_expiry.pop(session_id, None)
+            self._drop_session(session_id)
 
     def purge_expired(self):
         with self.lock:
@@ -186,7 +226,9 @@ class Org:
                            'geographicalContext': dict(GEOGRAPHY)},
                 'authenticationContext': {'authenticationProvider': None, 'credentialProvider': None,
                                           'credentialType': None, 'issuer': None, 'interface': None,
-                                          'authenticationStep': 0, 'externalSessionId': session_id or 'unknown'},
+                                          'authenticationStep': 0,
+                                          'externalSessionId': self.external_ids.get(session_id, session_id)
+                                          if session_id else 'unknown'},
                 'outcome': {'result': outcome, 'reason': None},
                 'target': [{'id': user['id'], 'type': 'User', 'alternateId': user['profile']['login'],
                             'displayName': user['profile']['login'], 'detailEntry': None}],
@@ -199,6 +241,10 @@ class Org:
             }
             if event['legacyEventType'] is None:
                 del event['legacyEventType']
+            external_id = event['authenticationContext']['externalSessionId']
+            if external_id.startswith('idx'):
+                # Identity Engine also names the root session (the spec's ListLogs example: both the same idx… ID).
+                event['authenticationContext']['rootSessionId'] = external_id
             self.events.append(event)
 
     def seed(self, users=0, sessions_per_user=0, groups=0):
@@ -237,6 +283,7 @@ class Org:
         with self.lock:
             session = self.live_session(session_id)
             if session is not None:
+                session_id = session['id']
                 self.session_expiry[session_id] = self.clock() + self.session_lifetime
                 session['expiresAt'] = iso(self.session_expiry[session_id])
                 # Okta documents no event type for an API refresh; this name is the simulator's.
@@ -246,9 +293,9 @@ class Org:
     def revoke_session(self, session_id, actor=None):
         with self.lock:
             session = self.live_session(session_id)
-            self.sessions.pop(session_id, None)
-            self.session_expiry.pop(session_id, None)
             if session is not None:
+                session_id = session['id']
+                self._drop_session(session_id)
                 self.revocations.append({'kind': 'session', 'sessionId': session_id, 'userId': session['userId']})
                 self.log_event('user.session.end', 'User logout from Okta', session['userId'], session_id,
                                admin=actor)
@@ -261,8 +308,7 @@ class Org:
             self.purge_expired()
             doomed = [sid for sid, s in self.sessions.items() if s['userId'] == user_id]
             for session_id in doomed:
-                del self.sessions[session_id]
-                self.session_expiry.pop(session_id, None)
+                self._drop_session(session_id)
             self.revocations.append({'kind': 'user', 'userId': user_id, 'sessionsCleared': len(doomed),
                                      'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
             # Okta names the admin (or API client) that acted as the actor, and the user as the target.
@@ -274,6 +320,7 @@ class Org:
             self.purge_expired()
             state = {
                 'orgId': self.org_id,
+                'engine': self.engine,
                 'userCount': len(self.users),
                 'groupCount': len(self.groups),
                 'sessionCount': len(self.sessions),
@@ -284,6 +331,7 @@ class Org:
                            for g in self.groups.values()],
             }
             if with_sessions:
-                state['sessions'] = [dict(s) for s in self.sessions.values()]
+                state['sessions'] = [dict(s, externalSessionId=self.external_ids.get(s['id'], s['id']))
+                                     for s in self.sessions.values()]
                 state['revocations'] = list(self.revocations)
             return state
