@@ -17,7 +17,7 @@ options:
     description:
       - How many Okta API calls the task keeps in flight at once, between 1 and 64.
       - All of them share one connection pool and one view of Okta's rate limits.
-      - When Okta answers that the org has too many calls in flight (its concurrency limit: a 429 whose
+      - When Okta answers that the org has too many calls in flight (its concurrency limit, a 429 whose
         C(X-Rate-Limit-Limit) and C(X-Rate-Limit-Remaining) are 0), the task halves what it sends at once
         and grows back as calls succeed.
     type: int

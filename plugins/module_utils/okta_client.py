@@ -228,7 +228,7 @@ class OktaClient:
         # than urlsplit does: only a plain link to the org itself is followed.
         if not same or parts.username is not None or '\\' in path_or_url or _CONTROL.search(path_or_url):
             raise OktaLinkError('Okta returned a link to another origin (%s); refusing to follow it.'
-                               % parts.netloc[:200])
+                                % parts.netloc[:200])
         return path_or_url
 
     def request(self, method, path, bucket=None, params=None, json=None, idempotent=True, form=None, **send):

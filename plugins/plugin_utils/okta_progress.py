@@ -37,7 +37,7 @@ def describe(record):
     """One line for a plan, progress or stopped record of the journal."""
     event = record.get('event')
     if event == 'plan':
-        line = 'plan: %s targets, %s to sign out' % (record.get('targets'), record.get('to_sign_out'))
+        line = 'plan: %s targets, %s to act on' % (record.get('targets'), record.get('to_act_on'))
         for key in ('not_found', 'protected', 'duplicates'):
             if record.get(key):
                 line += ', %s %s' % (record[key], key.replace('_', ' '))

@@ -89,7 +89,7 @@ def progress_is_live():
     progress = [(t, line) for t, line in seen if 'okta_user_sessions: ' in line and ' done' in line]
     task_end = next(t for t, line in seen if line.startswith(('changed:', 'ok:', 'failed:', 'fatal:')))
     assert process.returncode == 0, seen
-    assert any('okta_user_sessions: plan: 150 targets, 150 to sign out' in line for t, line in seen), seen
+    assert any('okta_user_sessions: plan: 150 targets, 150 to act on' in line for t, line in seen), seen
     assert len(progress) >= 3, seen
     assert progress[0][0] < task_end - 2, 'the first progress line came only at the end'
     assert any('ETA' in line for t, line in progress), progress
@@ -155,7 +155,7 @@ def guardrails():
     process = start(playbook('too_many', task(groups=['group-1'], max_targets=100)))
     lines_with_times(process)
     out = result()
-    assert out['failed'] and out['field'] == 'max_targets' and 'would sign out 500 users' in out['msg'], out['msg']
+    assert out['failed'] and out['field'] == 'max_targets' and 'would act on 500 users' in out['msg'], out['msg']
     assert api_calls('DELETE') == deletes, 'a sign-out was sent although max_targets refused the run'
     print('guardrails: protected user untouched; a 500-member group refused by max_targets=100 with 0 sign-outs')
 

@@ -39,8 +39,8 @@ def test_a_name_the_search_does_not_find_is_looked_up_once_before_it_is_not_foun
     assert result['cleared'] == ['user1@example.com'] and result['not_found'] == ['gone@example.com']
     assert [r['path'] for r in running.requests_log() if r['path'].startswith('/api/v1/users/gone')] == \
         ['/api/v1/users/gone%40example.com']
-    # A warning is a string up to ansible-core 2.18, a structured summary from 2.19.
-    assert 'match nobody in Okta: gone@example.com' in json.dumps(result['warnings'])
+    # The warning naming it is checked through Ansible in the okta_user_sessions target: in this process,
+    # once controller code is imported, ansible-core 2.19 sends module warnings to its display instead.
 
 
 def test_one_person_named_three_ways_is_signed_out_once(okta_sim, run_module):
@@ -72,7 +72,7 @@ def test_protected_users_and_group_members_are_never_signed_out(okta_sim, run_mo
 def test_max_targets_refuses_the_run_before_any_sign_out(okta_sim, run_module):
     running = okta_sim(users=30, sessions_per_user=1, groups=1)
     result = run_module(okta_user_sessions, **connection(running, groups=['group-1'], max_targets=29))
-    assert result['failed'] and result['field'] == 'max_targets' and 'would sign out 30 users' in result['msg']
+    assert result['failed'] and result['field'] == 'max_targets' and 'would act on 30 users' in result['msg']
     assert calls(running, 'DELETE', '/api/v1/users/') == 0
 
 
@@ -82,7 +82,7 @@ def test_check_mode_reports_the_plan_and_changes_nothing(okta_sim, run_module):
     result = run_module(okta_user_sessions, _ansible_check_mode=True, **connection(
         running, users=ids + ['user9@example.com', 'nobody@example.com']))
     assert result['msg'].startswith('Would clear 4 users, 1 not found')
-    assert result['plan']['to_sign_out'] == 4 and result['plan']['not_found'] == 1
+    assert result['plan']['to_act_on'] == 4 and result['plan']['not_found'] == 1
     assert result['plan']['bucket_limit'] > 0 and result['plan']['estimated_seconds'] >= 0
     assert running.state()['revocationCount'] == 0
 

@@ -1,0 +1,333 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The users a bulk task acts on, worked out before any change: names resolved to user IDs,
+group members read, duplicates found, protected users set aside, the count checked.
+
+Logins are resolved in batches (one ``search`` call names many logins), so that a user
+named by login costs about one call of the users rate-limit bucket, like one named by ID.
+A name the search does not find is looked up on its own (``GET /api/v1/users/{login}``)
+before it is called not found. Shared by every module that acts on many users
+(okta_user_sessions and the containment modules).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
+    find_groups, get_user, group_members, search_batches, search_users,
+)
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_GROUP, KIND_USER
+
+USER_ID = re.compile(r'^00u[0-9A-Za-z]{17}$')
+GROUP_ID = re.compile(r'^00g[0-9A-Za-z]{17}$')
+NOT_FOUND = 'not_found'
+FAILED = 'failed'
+SKIPPED_PROTECTED = 'skipped_protected'
+
+# The options of every module that acts on many users; documented in the identity.okta.users fragment.
+USERS_ARGUMENT_SPEC = dict(
+    users=dict(type='list', elements='str', default=[]),
+    groups=dict(type='list', elements='str', default=[]),
+    fail_on_not_found=dict(type='bool', default=False),
+    protected_users=dict(type='list', elements='str', default=[]),
+    protected_groups=dict(type='list', elements='str', default=[]),
+    max_targets=dict(type='int', default=1000),
+)
+
+
+class Target:
+    """One user to act on, as named, with what the plan found out about it."""
+
+    __slots__ = ('name', 'via_group', 'login', 'user_id', 'same_user_as', 'outcome')
+
+    def __init__(self, name, via_group=None, login=None, user_id=None):
+        self.name = name
+        self.via_group = via_group
+        self.login = login
+        self.user_id = user_id
+        self.same_user_as = None
+        self.outcome = None  # known before any change: not found, protected
+
+    def __str__(self):
+        return self.name
+
+
+class UserTargets:
+    """The plan of a task over many users: ``targets`` (Target, in the order named, group members after),
+    ``group_results``, and who is protected - every name resolved, counted and checked against the guardrails
+    before any change. ``resolve_all_ids``: look IDs up too (check mode, or an action that needs each user's
+    state), not only logins."""
+
+    def __init__(self, module, resolve_all_ids=False):
+        self.module = module
+        self.resolve_all_ids = resolve_all_ids or module.check_mode
+        self.client = module.client
+        self.params = module.params
+        self.group_results = []
+        self.users = module.validate_id_list('users', self.params['users'], KIND_USER)
+        self.groups = module.validate_id_list('groups', self.params['groups'], KIND_GROUP)
+        self.protected_users = module.validate_id_list('protected_users', self.params['protected_users'], KIND_USER)
+        self.protected_groups = module.validate_id_list('protected_groups', self.params['protected_groups'],
+                                                        KIND_GROUP)
+        self.targets = []
+        self.protected_ids = set()
+        self.protected_names = set(n.lower() for n in self.protected_users)
+
+    # -- the plan: who, and how many calls ---------------------------------------------------
+
+    def plan(self):
+        """Resolve every name and read every group, before any change."""
+        seen_names = set()
+        for chunk in _chunks([n for n in self.users if _first_time(seen_names, n)], 200):
+            resolved = self._resolve(chunk, all_ids=self.resolve_all_ids)
+            for name in chunk:
+                user = resolved.get(_name_key(name))
+                if user is not None:
+                    self.targets.append(Target(name, login=_login(user), user_id=user['id']))
+                elif USER_ID.match(name) and not self.resolve_all_ids:
+                    self.targets.append(Target(name, user_id=name))  # an ID needs no lookup to be acted on
+                else:
+                    self.targets.append(self._looked_up(name))
+        for group in self.groups:
+            for member in self._members(group, self.group_results):
+                if _first_time(seen_names, member['id']) and _first_time(seen_names, _login(member) or ''):
+                    self.targets.append(Target(member['id'], via_group=group, login=_login(member),
+                                               user_id=member['id']))
+        self._protect()
+        first_by_id = {}
+        for target in self.targets:
+            if target.outcome is None and target.user_id is not None:
+                first = first_by_id.setdefault(target.user_id, target)
+                if first is not target:
+                    target.same_user_as = first.name
+
+    def _resolve(self, names, all_ids):
+        """Users of ``names`` found with one search per batch, by lower-case login and by ID (IDs only when
+        ``all_ids``: in check mode, to say who would be signed out)."""
+        logins = [n for n in names if not USER_ID.match(n)]
+        ids = [n for n in names if USER_ID.match(n)] if all_ids else []
+        found = {}
+        for attribute, values in (('profile.login', logins), ('id', ids)):
+            for dummy, expression in search_batches(attribute, values):
+                for user in search_users(self.client, expression):
+                    found[user['id']] = user
+                    if _login(user):
+                        found[_login(user).lower()] = user
+        return found
+
+    def _looked_up(self, name):
+        user = get_user(self.client, name)
+        if user is None:
+            target = Target(name)
+            target.outcome = {'result': NOT_FOUND}
+            return target
+        return Target(name, login=_login(user), user_id=user['id'])
+
+    def _members(self, group, results):
+        entry = {'group': group}
+        results.append(entry)
+        try:
+            if GROUP_ID.match(group):
+                group_id = group
+            else:
+                matches = find_groups(self.client, group)
+                if not matches:
+                    entry.update(result=NOT_FOUND, msg='No group is named %r.' % group)
+                    return
+                if len(matches) > 1:
+                    entry.update(result=FAILED, msg='%d groups are named %r; give the ID.' % (len(matches), group))
+                    return
+                group_id = matches[0]['id']
+            entry.update(group_id=group_id, members=0, result='found')
+            for member in group_members(self.client, group_id):
+                entry['members'] += 1
+                yield member
+        except OktaApiError as exc:
+            if exc.status in (401, 403):
+                raise  # the credential: nothing else would work either
+            entry.update(result=NOT_FOUND if exc.not_found else FAILED, msg=exc.message,
+                         status=exc.status, request_id=exc.request_id)
+
+    def _protect(self):
+        if self.protected_users:
+            resolved = self._resolve(self.protected_users, all_ids=True)
+            self.protected_ids.update(u['id'] for u in resolved.values())
+            self.protected_ids.update(n for n in self.protected_users if USER_ID.match(n))
+        self.protected_group_results = []
+        for group in self.protected_groups:
+            for member in self._members(group, self.protected_group_results):
+                self.protected_ids.add(member['id'])
+        unreadable = [g for g in self.protected_group_results if g['result'] != 'found']
+        if unreadable:
+            # Guardrails that cannot be read are not guardrails: change nothing.
+            self.module.fail_json(msg='protected_groups could not be read, so nobody was signed out: %s'
+                                  % '; '.join('%s: %s' % (g['group'], g.get('msg')) for g in unreadable),
+                                  field='protected_groups', protected_groups=self.protected_group_results)
+        for target in self.targets:
+            names = set(filter(None, (target.name.lower(), (target.login or '').lower())))
+            if target.outcome is None and (target.user_id in self.protected_ids or names & self.protected_names):
+                target.outcome = {'result': SKIPPED_PROTECTED,
+                                  'msg': 'Protected (protected_users or protected_groups): never signed out.'}
+
+    def to_act_on(self):
+        """The distinct users the task will act on (neither not found, protected nor a second name)."""
+        return [t for t in self.targets if t.outcome is None and t.same_user_as is None]
+
+    def refuse_over_max_targets(self, plan):
+        count = len(self.to_act_on())
+        if count > self.params['max_targets']:
+            self.module.fail_json(
+                msg='This run would act on %d users, more than max_targets (%d); nothing was changed. Check users and '
+                    'groups (a group such as Everyone is the whole org), or raise max_targets.'
+                    % (count, self.params['max_targets']), field='max_targets', plan=plan, groups=self.group_results)
+
+    def summary_of_plan(self, calls_per_user):
+        """The plan as returned and journaled: counts, the calls needed per rate-limit bucket
+        (``calls_per_user``: {bucket: calls for each user acted on}), the limit Okta reported for the first of
+        those buckets (this token's share of it) and how long the calls take at this run's share."""
+        count = len(self.to_act_on())
+        limiter = self.client.rate_limiter
+        calls = dict((bucket, per_user * count) for bucket, per_user in calls_per_user.items())
+        plan = dict(
+            targets=len(self.targets), to_act_on=count,
+            not_found=len([t for t in self.targets if (t.outcome or {}).get('result') == NOT_FOUND]),
+            protected=len([t for t in self.targets if (t.outcome or {}).get('result') == SKIPPED_PROTECTED]),
+            duplicates=len([t for t in self.targets if t.same_user_as]),
+            calls={} if self.module.check_mode else calls, calls_so_far=self.client.requests,
+            max_api_share=limiter.max_share)
+        if calls:
+            bucket = sorted(calls)[0]
+            limit = plan['bucket_limit'] = limiter.known_limit(bucket)
+            if limit:
+                per_minute = max(1, limit - limiter.floor(limit))
+                plan['estimated_seconds'] = round(max(calls.values()) / float(per_minute) * 60.0, 1)
+        return plan
+
+
+class UserBulkRun(UserTargets):
+    """A task that does one thing to each user of the plan: plan, guardrails, the bulk run with its journal
+    and progress, the per-user results and the summary. Subclasses give ``act(target)`` (the outcome of one
+    user: ``done_result`` or another result) and ``calls_per_user`` ({bucket: calls})."""
+
+    done_result = 'done'
+    done_words = ('Done', 'Would do')  # the summary's verb, in a real run and in check mode
+    calls_per_user = {}
+
+    def act(self, target):
+        raise NotImplementedError()
+
+    def _act_or_skip(self, target):
+        if target.outcome is not None or target.same_user_as is not None:
+            return target.outcome or {'result': 'pending'}
+        return self.act(target)
+
+    def run(self):
+        """Plan, check the guardrails, act on every user; return the results (one entry per name)."""
+        module = self.module
+        if self.params['max_targets'] < 1:
+            module.fail_json(msg='max_targets must be 1 or more, got %d.' % self.params['max_targets'],
+                             field='max_targets')
+        module.run(self.plan)
+        self.plan_summary = self.summary_of_plan(self.calls_per_user)
+        self.refuse_over_max_targets(self.plan_summary)
+        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target',
+                                                     total=len(self.targets), plan=self.plan_summary))
+        first_entry = {}
+        for target, entry in zip(self.targets, results):
+            entry.pop('target')
+            entry['user'] = target.name
+            for key, value in (('via_group', target.via_group), ('login', target.login), ('user_id', target.user_id)):
+                if value is not None:
+                    entry.setdefault(key, value)
+            if target.same_user_as is None:
+                first_entry[target.user_id] = entry
+        for target, entry in zip(self.targets, results):
+            if target.same_user_as is not None and entry['result'] == 'pending':
+                # The same person named twice (a login and an ID, say): one call, whose outcome both names share.
+                first = first_entry.get(target.user_id) or {}
+                entry.update((k, v) for k, v in first.items() if k in ('result', 'request_id', 'status', 'msg'))
+                entry['same_user_as'] = target.same_user_as
+        return results
+
+    def finish(self, results, **extra):
+        """Exit (or fail) with the results, the per-result lists and counts, and one line that says it all.
+        ``extra`` goes into the result; an ``extra_msg`` is added to the line."""
+        module = self.module
+        done, would = self.done_words
+        extra_msg = extra.pop('extra_msg', '')
+        by_result = dict((key, [r['user'] for r in results if r['result'] == result])
+                         for key, result in ((self.done_result, self.done_result), ('not_found', NOT_FOUND),
+                                             ('failed_users', FAILED)))
+        # Counted once per person: a second name for the same user shares the first one's call.
+        distinct = [r for r in results if 'same_user_as' not in r]
+        summary = dict((key, len([r for r in distinct if r['result'] == key]))
+                       for key in (self.done_result, NOT_FOUND, FAILED, SKIPPED_PROTECTED, 'skipped_done',
+                                   'not_attempted'))
+        for entry in distinct:
+            if entry['result'] not in summary:
+                summary[entry['result']] = len([r for r in distinct if r['result'] == entry['result']])
+        # A group that is missing or cannot be read (wholly) fails the task: some of its members may be left out.
+        missing_groups = [g for g in self.group_results if g['result'] == NOT_FOUND]
+        failed_groups = [g for g in self.group_results if g['result'] == FAILED]
+        outcome = dict(changed=bool(by_result[self.done_result]), results=results, groups=self.group_results,
+                       summary=summary, plan=self.plan_summary,
+                       skipped_protected=[r['user'] for r in results if r['result'] == SKIPPED_PROTECTED],
+                       **by_result)
+        outcome.update(extra)
+        outcome['msg'] = '%s %d users, %d not found, %d failed' % (
+            would if module.check_mode else done, summary[self.done_result], summary[NOT_FOUND], summary[FAILED])
+        for key in sorted(summary):
+            words = {SKIPPED_PROTECTED: 'protected', 'skipped_done': 'already done (journal)',
+                     'not_attempted': 'not attempted'}.get(key, key.replace('_', ' '))
+            if summary[key] and key not in (self.done_result, NOT_FOUND, FAILED):
+                outcome['msg'] += ', %d %s' % (summary[key], words)
+        if self.groups:
+            outcome['msg'] += '; groups: %d found, %d not found, %d failed' % (
+                len(self.group_results) - len(missing_groups) - len(failed_groups), len(missing_groups),
+                len(failed_groups))
+        outcome['msg'] += ' (%d retries)%s' % (module.retries, extra_msg)
+        named_but_missing = [r['user'] for r in results if r['result'] == NOT_FOUND and 'via_group' not in r]
+        if named_but_missing and not self.params['fail_on_not_found']:
+            module.warn('%d of the users named match nobody in Okta: %s%s' % (
+                len(named_but_missing), ', '.join(named_but_missing[:20]),
+                ' and %d more (see not_found)' % (len(named_but_missing) - 20) if len(named_but_missing) > 20 else ''))
+        reasons = []
+        if module.stopped:
+            outcome['stopped'] = module.stopped
+            reasons.append('the run stopped early: %s' % module.stopped)
+        reasons += ['%s: %s' % (r['user'], r.get('msg')) for r in results if r['result'] == FAILED][:10]
+        reasons += ['group %s: %s' % (g['group'], g.get('msg')) for g in missing_groups + failed_groups]
+        if named_but_missing and self.params['fail_on_not_found']:
+            reasons.append('not found (fail_on_not_found): %s' % ', '.join(named_but_missing[:20]))
+        if reasons:
+            outcome['msg'] += '. Failed: ' + '; '.join(reasons)
+            module.fail_json(**outcome)
+        module.exit_json(**outcome)
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _name_key(name):
+    return name if USER_ID.match(name) else name.lower()
+
+
+def _first_time(seen, name):
+    key = _name_key(name)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _login(user):
+    return (user.get('profile') or {}).get('login')
