@@ -92,6 +92,8 @@ def parse_args(argv):
     parser.add_argument('--users', type=int, default=0)
     parser.add_argument('--sessions-per-user', type=int, default=0)
     parser.add_argument('--groups', type=int, default=0, help='users are spread round robin over group-1..N')
+    parser.add_argument('--oauth-grants-per-user', type=int, default=0, metavar='N',
+                        help='refresh tokens each user holds, from the seeded OAuth apps in turn (default 0)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--engine', choices=ENGINES, default=IDENTITY_ENGINE,
                         help='identity (default): the System Log names each session by an idx… external ID, which the '
@@ -172,6 +174,7 @@ def main(argv=None):
         fault_kinds=[k.strip() for k in args.fault_kinds.split(',') if k.strip()],
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
         users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups,
+        oauth_grants_per_user=args.oauth_grants_per_user,
         tls_cert=args.tls_cert, tls_key=args.tls_key, check_spec=args.check_spec, engine=args.engine)
     for registration in args.oauth_client:
         client_id, dummy, key_path = registration.partition('=')

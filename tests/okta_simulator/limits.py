@@ -33,6 +33,13 @@ BUCKET_OF_ROUTE = {
     ('POST', '/api/v1/sessions/{id}/lifecycle/refresh'): 'sessions',
     ('GET', '/api/v1/users'): 'users',
     ('DELETE', '/api/v1/users/{id}/sessions'): 'users',
+    # terraform-provider-okta's apimutex: /api/v1/users/ID/clients GET, /clients/ID/tokens GET and DELETE,
+    # /clients/ID/tokens/ID GET and DELETE -> /api/v1/users.
+    ('GET', '/api/v1/users/{id}/clients'): 'users',
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens'): 'users',
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens'): 'users',
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'users',
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'users',
     ('GET', '/api/v1/users/{id}'): 'user-get',
     ('GET', '/api/v1/groups'): 'groups',
     ('GET', '/api/v1/groups/{id}/users'): 'groups',

@@ -35,6 +35,14 @@ REQUIRED_SCOPES = {
     ('GET', '/api/v1/groups'): 'okta.groups.read',
     ('GET', '/api/v1/groups/{id}/users'): 'okta.groups.read',
     ('GET', '/api/v1/logs'): 'okta.logs.read',
+    # A user's OAuth apps and refresh tokens: the spec's security of listUserClients,
+    # listRefreshTokensForUserAndClient, getRefreshTokenForUserAndClient (read) and
+    # revokeTokensForUserAndClient, revokeTokenForUserAndClient (manage).
+    ('GET', '/api/v1/users/{id}/clients'): 'okta.users.read',
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens'): 'okta.users.read',
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens'): 'okta.users.manage',
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'okta.users.read',
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'okta.users.manage',
 }
 
 

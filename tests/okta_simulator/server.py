@@ -23,6 +23,7 @@ __metaclass__ = type
 
 import base64
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -40,7 +41,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from .limits import KIND, KIND_DEFAULT_LIMIT, OKTA_WINDOW_SECONDS, PROFILES, InFlight, RateLimits
 from .oauth import REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError, has_scope
-from .state import IDENTITY_ENGINE, SESSION_LIFETIME_SECONDS, SESSION_TOKEN_LIFETIME_SECONDS, Org
+from .state import (IDENTITY_ENGINE, REFRESH_TOKEN_LIFETIME_SECONDS, SCOPE_DESCRIPTIONS, SESSION_LIFETIME_SECONDS,
+                    SESSION_TOKEN_LIFETIME_SECONDS, Org)
 
 ADMIN_PREFIX = '/_simulator/'
 ALL_SCOPES = frozenset(['*'])
@@ -66,6 +68,11 @@ ROUTES = [
     ('GET', '/api/v1/groups', 'list_groups'),
     ('GET', '/api/v1/groups/{id}/users', 'list_group_users'),
     ('GET', '/api/v1/logs', 'list_log_events'),
+    ('GET', '/api/v1/users/{id}/clients', 'list_user_clients'),
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens', 'list_user_client_tokens'),
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens', 'revoke_user_client_tokens'),
+    ('GET', '/api/v1/users/{id}/clients/{id}/tokens/{id}', 'get_user_client_token'),
+    ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens/{id}', 'revoke_user_client_token'),
 ]
 
 
@@ -328,6 +335,8 @@ class Simulator:
     ``engine``: 'identity' (Identity Engine, the default: the System Log names each session by an
     ``idx…`` external ID, which the Sessions API also takes) or 'classic' (the log carries the
     session's own ``102…`` ID).
+    ``oauth_grants_per_user``: refresh tokens each seeded user holds, from the org's seeded OAuth
+    apps in turn (``GET /api/v1/users/{userId}/clients`` and ``…/clients/{clientId}/tokens``).
     """
 
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
@@ -336,7 +345,7 @@ class Simulator:
                  rate_limit=None, endpoint_rate_limits=None, rate_window_seconds=None,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
                  users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
-                 check_spec=False, engine=IDENTITY_ENGINE):
+                 check_spec=False, engine=IDENTITY_ENGINE, oauth_grants_per_user=0):
         legacy = rate_limit is not None or endpoint_rate_limits or rate_window_seconds is not None
         profile = profile or (KIND if legacy else 'developer')
         if legacy and profile != KIND:
@@ -354,7 +363,8 @@ class Simulator:
             concurrency_limit = 0 if profile == KIND else PROFILES[profile]['concurrency']
         self.in_flight = InFlight(concurrency_limit)
         self.org = Org(seed=seed, clock=self.clock, session_lifetime=session_lifetime_seconds / self.time_scale,
-                       session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS / self.time_scale, engine=engine)
+                       session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS / self.time_scale, engine=engine,
+                       refresh_token_lifetime=REFRESH_TOKEN_LIFETIME_SECONDS / self.time_scale)
         self.api_tokens = set(api_tokens or [self.org.new_secret(42)])
         self.access_tokens = set(access_tokens)
         self.latency = latency_ms / 1000.0
@@ -370,7 +380,7 @@ class Simulator:
         self.oauth = AuthorizationServer(self.clock, token_lifetime_seconds, self.time_scale)
         self.slow_seconds = 3.0
         self.redirect_location = 'http://127.0.0.1:9'
-        self.org.seed(users, sessions_per_user, groups)
+        self.org.seed(users, sessions_per_user, groups, oauth_grants_per_user)
         self.scheme = 'https' if tls_cert else 'http'
         self._tls = (tls_cert, tls_key)
         self._stopped = threading.Event()
@@ -915,6 +925,97 @@ class OktaHandler(BaseHTTPRequestHandler):
             links.append('<%s/api/v1/logs?%s>; rel="next"' % (self._base(), urlencode(dict(kept, after=cursor))))
         return 200, [e for i, e in page], {'Link': links}
 
+    # -- a user's OAuth apps and refresh tokens ---------------------------------
+
+    def _user_and_client(self, params):
+        """(user, client, None), or (None, None, the 404 answer): an unknown user is ``(User)``; an unknown app
+        ``(PublicClientApp)``, as Okta names it for the same tokens under /api/v1/authorizationServers
+        (okta-sdk-python's cassette test_auth_server_clients_lifecycle)."""
+        org = self.simulator.org
+        with org.lock:
+            user = org.users.get(params[0])
+            if user is None:
+                return None, None, self._not_found(params[0], 'User')
+            if len(params) < 2:
+                return user, None, None
+            client = org.oauth_clients.get(params[1])
+            if client is None:
+                return None, None, self._not_found(params[1], 'PublicClientApp')
+            return user, client, None
+
+    def _client_body(self, user_id, client):
+        """OAuth2Client as listUserClients shows it (the spec's example ListUserClients): no self link."""
+        base = '%s/api/v1/users/%s/clients/%s' % (self._base(), user_id, client['client_id'])
+        return {'client_id': client['client_id'], 'client_name': client['client_name'],
+                'client_uri': client['client_uri'], 'logo_uri': client['logo_uri'],
+                '_links': {'grants': {'href': base + '/grants'}, 'tokens': {'href': base + '/tokens'}}}
+
+    def _token_body(self, token, client, user, expand):
+        """OAuth2RefreshToken (the spec's example OAuth2RefreshTokenResponseEx), issued by the org
+        authorization server; ``_embedded.scopes`` only with ``expand=scope``."""
+        base = self._base()
+        path = '/api/v1/users/%s/clients/%s/tokens/%s' % (token['userId'], token['clientId'], token['id'])
+        body = dict((k, v) for k, v in token.items() if k != 'expires')
+        body['issuer'] = base
+        if expand == 'scope':
+            body['_embedded'] = {'scopes': [
+                dict({'id': 'scp' + hashlib.sha256((self.simulator.org.org_id + name).encode('utf-8')).hexdigest()[:17],
+                      'name': name}, **({'description': SCOPE_DESCRIPTIONS[name]} if name in SCOPE_DESCRIPTIONS else {}))
+                for name in token['scopes']]}
+        body['_links'] = {
+            'app': {'href': '%s/api/v1/apps/%s' % (base, client['client_id']), 'title': client['client_name']},
+            'self': {'href': base + path},
+            'revoke': {'href': base + path, 'hints': {'allow': ['DELETE']}},
+            'client': {'href': '%s/oauth2/v1/clients/%s' % (base, client['client_id']), 'title': client['client_name']},
+            'user': {'href': '%s/api/v1/users/%s' % (base, user['id']),
+                     'title': ('%s %s' % (user['profile']['firstName'], user['profile']['lastName'])).strip()},
+        }
+        return body
+
+    def api_list_user_clients(self, params, query, body):
+        """The apps the user holds grants or tokens of; not paged (the spec has no limit or after here)."""
+        user, dummy, refused = self._user_and_client(params)
+        if refused:
+            return refused
+        return 200, [self._client_body(user['id'], c) for c in self.simulator.org.user_clients(user['id'])], None
+
+    def api_list_user_client_tokens(self, params, query, body):
+        user, client, refused = self._user_and_client(params)
+        if refused:
+            return refused
+        expand = query.get('expand', [None])[0]
+        tokens = [self._token_body(t, client, user, expand)
+                  for t in self.simulator.org.live_tokens(user['id'], client['client_id'])]
+        return self._page('/api/v1/users/%s/clients/%s/tokens' % (quote(user['id'], safe=''),
+                                                                   quote(client['client_id'], safe='')),
+                          tokens, query, 20, 200)
+
+    def api_get_user_client_token(self, params, query, body):
+        user, client, refused = self._user_and_client(params)
+        if refused:
+            return refused
+        found = [t for t in self.simulator.org.live_tokens(user['id'], client['client_id']) if t['id'] == params[2]]
+        if not found:
+            return self._not_found(params[2], 'Token')
+        return 200, self._token_body(found[0], client, user, query.get('expand', [None])[0]), None
+
+    def api_revoke_user_client_tokens(self, params, query, body):
+        """204 whether or not the user held tokens of the app: revoking twice is not an error."""
+        user, client, refused = self._user_and_client(params)
+        if refused:
+            return refused
+        self.simulator.org.revoke_tokens(user['id'], client['client_id'], actor=self._actor(), via='client')
+        return 204, None, None
+
+    def api_revoke_user_client_token(self, params, query, body):
+        user, client, refused = self._user_and_client(params)
+        if refused:
+            return refused
+        if not self.simulator.org.revoke_tokens(user['id'], client['client_id'], params[2], actor=self._actor(),
+                                                via='token'):
+            return self._not_found(params[2], 'Token')
+        return 204, None, None
+
     # -- test-only endpoints (not Okta) --------------------------------------
 
     def _admin(self, action, query, body):
@@ -978,6 +1079,16 @@ class OktaHandler(BaseHTTPRequestHandler):
             # The next ``count`` events of ``eventType`` are not logged: for tests of what finds them.
             sim.org.withhold(body['eventType'], int(body.get('count', 1)))
             return self._send(204)
+        if action == 'refresh-tokens' and self.command == 'POST':
+            # Refresh tokens a user holds of one of the org's apps (by default the first seeded app).
+            user = sim.org.find_user(body.get('login') or body.get('userId') or '')
+            client_id = body.get('clientId') or next(iter(sim.org.oauth_clients))
+            if user is None or client_id not in sim.org.oauth_clients:
+                return self._send(404, {'error': 'no such user' if user is None else 'no such app'})
+            scopes = body.get('scopes') or None
+            tokens = [sim.org.add_refresh_token(user['id'], client_id, *([scopes] if scopes else []))['id']
+                      for dummy in range(int(body.get('count', 1)))]
+            return self._send(201, {'userId': user['id'], 'clientId': client_id, 'tokenIds': tokens})
         if action == 'oauth-clients' and self.command == 'POST':
             sim.oauth.register(body['clientId'], body['publicKeyPem'])
             return self._send(204)

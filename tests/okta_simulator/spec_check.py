@@ -54,12 +54,16 @@ CURRENT_OPERATIONS = {
     '/api/v1/groups': ('get',),
     '/api/v1/groups/{groupId}/users': ('get',),
     '/api/v1/logs': ('get',),
+    '/api/v1/users/{userId}/clients': ('get',),
+    '/api/v1/users/{userId}/clients/{clientId}/tokens': ('get', 'delete'),
+    '/api/v1/users/{userId}/clients/{clientId}/tokens/{tokenId}': ('get', 'delete'),
 }
 LEGACY_OPERATIONS = {'/api/v1/sessions': ('post',)}
 
 # Response fields Okta sends as null although the spec types them as not nullable; '*' is any
 # array index. Sources: the spec's own example ListLogs (components/examples) for the System
-# Log; okta-sdk-python tests/integration/cassettes/test_sessions_it/*.yaml for sessions.
+# Log; okta-sdk-python tests/integration/cassettes/test_sessions_it/*.yaml for sessions; the
+# spec's example ListUserClients for an app's client_uri and logo_uri.
 TOLERATED_NULLS = frozenset([
     'lastFactorVerification',
     '*.actor.detailEntry', '*.client.zone', '*.client.id',
@@ -67,6 +71,7 @@ TOLERATED_NULLS = frozenset([
     '*.authenticationContext.credentialType', '*.authenticationContext.issuer',
     '*.authenticationContext.interface', '*.outcome.reason', '*.request.ipChain.*.source',
     '*.target.*.detailEntry', '*.transaction.detail',
+    '*.client_uri', '*.logo_uri',
 ])
 
 _cache_lock = threading.Lock()

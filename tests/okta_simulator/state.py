@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The simulated org: users, groups, sessions and single-use session tokens."""
+"""The simulated org: users, groups, sessions, single-use session tokens, and the OAuth refresh
+tokens users hold for the org's apps."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,6 +20,23 @@ import uuid
 # Okta's defaults, in Okta seconds: the simulator divides them by its time scale.
 SESSION_LIFETIME_SECONDS = 2 * 60 * 60      # expiresAt - createdAt of the sessions in okta-sdk-python's cassettes
 SESSION_TOKEN_LIFETIME_SECONDS = 5 * 60     # expiresAt of /api/v1/authn's sessionToken in the same cassettes
+REFRESH_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600  # expiresAt - created of the spec's OAuth2RefreshToken example
+# The OAuth apps the users of a seeded org hold refresh tokens of: (name, client_uri, logo_uri, configured for
+# Universal Logout). Apps without a URI or logo show them as null, as the spec's ListUserClients example does.
+SEEDED_CLIENTS = (
+    ('Sim Portal', 'https://portal.example.com', 'https://portal.example.com/logo.png', True),
+    ('Sim Mobile', None, None, False),
+    ('Sim CLI', None, None, False),
+)
+REFRESH_TOKEN_SCOPES = ('openid', 'profile', 'offline_access')
+# Descriptions of the standard scopes, as Okta's OAuth spec (2026.06.3) gives them.
+SCOPE_DESCRIPTIONS = {
+    'openid': 'Identifies the request as an OpenID Connect request',
+    'profile': "Requests access to the end user's default profile claims",
+    'email': 'Requests access to the `email` and `email_verified` claims',
+    'offline_access': 'Requests a refresh token used to obtain more access tokens without re-prompting the user '
+                      'for authentication',
+}
 ID_ALPHABET = string.ascii_letters + string.digits
 # Identity Engine's external session IDs: "idx" and 22 URL-safe characters ("idx_opH2uUSRJSdAQRO8BbjBQ",
 # "idx5mK3auf7QP6lCgay_E5fHQ" in Okta's event type catalogue; "idxBager62CSveUkTxvgRtonA" in the spec's ListLogs).
@@ -44,7 +62,8 @@ class Org:
     """All mutable state, guarded by one lock so concurrent clients see a consistent org."""
 
     def __init__(self, seed=0, clock=time.time, session_lifetime=SESSION_LIFETIME_SECONDS,
-                 session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS, engine=IDENTITY_ENGINE):
+                 session_token_lifetime=SESSION_TOKEN_LIFETIME_SECONDS, engine=IDENTITY_ENGINE,
+                 refresh_token_lifetime=REFRESH_TOKEN_LIFETIME_SECONDS):
         """Lifetimes are in the simulator's seconds (Okta's divided by the time scale)."""
         if engine not in ENGINES:
             raise ValueError('unknown engine %r (one of %s)' % (engine, ', '.join(ENGINES)))
@@ -53,10 +72,12 @@ class Org:
         self.engine = engine
         self.session_lifetime = session_lifetime
         self.session_token_lifetime = session_token_lifetime
+        self.refresh_token_lifetime = refresh_token_lifetime
         self._random = random.Random(seed)
         # Other IDs come from their own generators, so that the users, sessions and events of a seed keep the
         # IDs they had before these existed.
         self._idx_random = random.Random('idx-%d' % seed)
+        self._oauth_random = random.Random('oauth-%d' % seed)
         self.org_id = self._new_id('00o', 17)
         self.users = {}
         self.logins = {}
@@ -70,9 +91,14 @@ class Org:
         self.events = []
         self.withheld = {}
         self.revocations = []
+        self.oauth_clients = {}     # client_id -> the app, in the order they were added
+        self.refresh_tokens = {}    # token id -> refresh token (OAuth2RefreshToken without the links)
+        self.token_revocations = []
+        for name, client_uri, logo_uri, universal_logout in SEEDED_CLIENTS:
+            self.add_oauth_client(name, client_uri, logo_uri, universal_logout)
 
-    def _new_id(self, prefix, length):
-        return prefix + ''.join(self._random.choice(ID_ALPHABET) for dummy in range(length))
+    def _new_id(self, prefix, length, generator=None):
+        return prefix + ''.join((generator or self._random).choice(ID_ALPHABET) for dummy in range(length))
 
     def new_secret(self, length=40):
         with self.lock:
@@ -191,15 +217,19 @@ class Org:
         with self.lock:
             for session_id in list(self.sessions):
                 self._expire(session_id)
+            now = self.clock()
+            for token_id in [t for t, token in self.refresh_tokens.items() if token['expires'] <= now]:
+                del self.refresh_tokens[token_id]
 
     def withhold(self, event_type, count):
         with self.lock:
             self.withheld[event_type] = self.withheld.get(event_type, 0) + count
 
     def log_event(self, event_type, message, user_id, session_id=None, ip=None, actor_id=None, outcome='SUCCESS',
-                  admin=None):
+                  admin=None, targets=(), debug_data=None):
         """Record a System Log event in Okta's LogEvent shape. The actor is the user, unless an admin or an
-        API client acted (``admin``: Okta's actor object for it)."""
+        API client acted (``admin``: Okta's actor object for it). The user is the first target; ``targets``
+        are more (an app, for example); ``debug_data`` goes to ``debugContext.debugData``."""
         with self.lock:
             if self.withheld.get(event_type):
                 self.withheld[event_type] -= 1
@@ -231,10 +261,10 @@ class Org:
                                           if session_id else 'unknown'},
                 'outcome': {'result': outcome, 'reason': None},
                 'target': [{'id': user['id'], 'type': 'User', 'alternateId': user['profile']['login'],
-                            'displayName': user['profile']['login'], 'detailEntry': None}],
+                            'displayName': user['profile']['login'], 'detailEntry': None}] + [dict(t) for t in targets],
                 'transaction': {'type': 'WEB', 'id': uuid.UUID(int=self._random.getrandbits(128)).hex[:20],
                                 'detail': {}},
-                'debugContext': {'debugData': {}},
+                'debugContext': {'debugData': dict(debug_data or {})},
                 'request': {'ipChain': [{'ip': ip, 'version': 'V4', 'source': None,
                                          'geographicalContext': dict(GEOGRAPHY)}]},
                 'securityContext': {'asNumber': None, 'asOrg': None, 'isp': None, 'domain': None, 'isProxy': None},
@@ -247,14 +277,71 @@ class Org:
                 event['authenticationContext']['rootSessionId'] = external_id
             self.events.append(event)
 
-    def seed(self, users=0, sessions_per_user=0, groups=0):
-        """``users`` users user1@example.com.., each in one of ``groups`` groups group-1.. (round robin)."""
+    def seed(self, users=0, sessions_per_user=0, groups=0, oauth_grants_per_user=0):
+        """``users`` users user1@example.com.., each in one of ``groups`` groups group-1.. (round robin), with
+        ``sessions_per_user`` sessions and ``oauth_grants_per_user`` refresh tokens, from the seeded apps in
+        turn (3: one of each app; 5: two of the first two and one of the third)."""
         with self.lock:
+            clients = list(self.oauth_clients)
             for index in range(1, users + 1):
                 member_of = ['group-%d' % ((index - 1) % groups + 1)] if groups else []
                 user = self.add_user('user%d@example.com' % index, 'User', str(index), member_of)
                 for dummy in range(sessions_per_user):
                     self.add_session(user['id'])
+                for grant in range(oauth_grants_per_user):
+                    self.add_refresh_token(user['id'], clients[grant % len(clients)])
+
+    # -- OAuth apps and the refresh tokens users hold ----------------------------
+
+    def add_oauth_client(self, name, client_uri=None, logo_uri=None, universal_logout=False):
+        with self.lock:
+            client_id = self._new_id('0oa', 17, self._oauth_random)
+            self.oauth_clients[client_id] = {'client_id': client_id, 'client_name': name, 'client_uri': client_uri,
+                                             'logo_uri': logo_uri, 'universalLogout': bool(universal_logout)}
+            return self.oauth_clients[client_id]
+
+    def add_refresh_token(self, user_id, client_id, scopes=REFRESH_TOKEN_SCOPES):
+        """A refresh token of the org authorization server, as OAuth2RefreshToken shows it (without links)."""
+        with self.lock:
+            now = self.clock()
+            token_id = self._new_id('oar', 17, self._oauth_random)
+            self.refresh_tokens[token_id] = {
+                'id': token_id, 'status': 'ACTIVE', 'created': iso(now), 'lastUpdated': iso(now),
+                'expiresAt': iso(now + self.refresh_token_lifetime), 'clientId': client_id, 'userId': user_id,
+                'scopes': list(scopes), 'expires': now + self.refresh_token_lifetime,
+            }
+            return self.refresh_tokens[token_id]
+
+    def live_tokens(self, user_id, client_id=None):
+        """The user's active refresh tokens (of one app), oldest first; expired ones are gone, as in Okta."""
+        with self.lock:
+            self.purge_expired()
+            return [dict(token) for token in self.refresh_tokens.values()
+                    if token['userId'] == user_id and client_id in (None, token['clientId'])]
+
+    def user_clients(self, user_id):
+        """The apps the user holds refresh tokens of, in the order the org has them."""
+        with self.lock:
+            holding = set(token['clientId'] for token in self.live_tokens(user_id))
+            return [dict(client) for client_id, client in self.oauth_clients.items() if client_id in holding]
+
+    def revoke_tokens(self, user_id, client_id=None, token_id=None, actor=None, via='api'):
+        """Revoke the user's refresh tokens (of one app, or one token); how many were revoked. A revocation
+        that finds none logs nothing."""
+        with self.lock:
+            doomed = [t['id'] for t in self.live_tokens(user_id, client_id) if token_id in (None, t['id'])]
+            for each in doomed:
+                del self.refresh_tokens[each]
+            if doomed:
+                self.token_revocations.append({'userId': user_id, 'clientId': client_id, 'tokenId': token_id,
+                                               'count': len(doomed), 'via': via})
+                client = self.oauth_clients.get(client_id)
+                targets = [{'id': client_id, 'type': 'PublicClientApp', 'alternateId': client['client_name'],
+                            'displayName': client['client_name'], 'detailEntry': None}] if client else []
+                # Okta's catalogue: "Tokens revoked for user." (org authorization server).
+                self.log_event('app.oauth2.token.revoke.implicit.user', 'Tokens revoked for user', user_id,
+                               admin=actor, targets=targets, debug_data={'TokenCount': len(doomed)})
+            return len(doomed)
 
     # -- lookups and changes used by the API ----------------------------------
 
@@ -313,6 +400,8 @@ class Org:
                                      'oauthTokens': oauth_tokens, 'forgetDevices': forget_devices})
             # Okta names the admin (or API client) that acted as the actor, and the user as the target.
             self.log_event('user.session.clear', 'Clear user session', user_id, admin=actor)
+            if oauth_tokens:  # "Optionally revokes OpenID Connect and OAuth refresh and access tokens" (the spec)
+                self.revoke_tokens(user_id, actor=actor, via='sessions')
             return True
 
     def snapshot(self, with_sessions=True):
@@ -325,6 +414,9 @@ class Org:
                 'groupCount': len(self.groups),
                 'sessionCount': len(self.sessions),
                 'revocationCount': len(self.revocations),
+                'refreshTokenCount': len(self.refresh_tokens),
+                'oauthClients': [{'clientId': c['client_id'], 'name': c['client_name'],
+                                  'universalLogout': c['universalLogout']} for c in self.oauth_clients.values()],
                 'eventCount': len(self.events),
                 'users': [{'id': u['id'], 'login': u['profile']['login']} for u in self.users.values()],
                 'groups': [{'id': g['id'], 'name': g['profile']['name'], 'memberCount': len(g['members'])}
@@ -334,4 +426,7 @@ class Org:
                 state['sessions'] = [dict(s, externalSessionId=self.external_ids.get(s['id'], s['id']))
                                      for s in self.sessions.values()]
                 state['revocations'] = list(self.revocations)
+                state['refreshTokens'] = [{'id': t['id'], 'userId': t['userId'], 'clientId': t['clientId']}
+                                          for t in self.refresh_tokens.values()]
+                state['tokenRevocations'] = list(self.token_revocations)
             return state

@@ -252,3 +252,37 @@ def test_spec_check_mode_tolerates_only_the_nulls_okta_sends(okta_sim):
     assert tolerated['POST /api/v1/sessions: lastFactorVerification'] == 1
     assert tolerated['GET /api/v1/sessions/{sessionId}: lastFactorVerification'] == 1
     assert tolerated['GET /api/v1/logs: *.actor.detailEntry'] == 1
+
+
+# -- issue 14: a user's OAuth apps and refresh tokens ------------------------------------------------
+
+def test_a_user_s_apps_and_refresh_tokens(contract):
+    user = contract.user()
+    client_id = contract.running.admin('POST', 'refresh-tokens', {'userId': user['id'], 'count': 3})['clientId']
+    clients = contract.call('GET', '/api/v1/users/%s/clients' % user['id'], 200).json()
+    assert [c['client_id'] for c in clients] == [client_id]
+    path = '/api/v1/users/%s/clients/%s/tokens' % (user['id'], client_id)
+    first = contract.call('GET', path, 200, params={'limit': 2, 'expand': 'scope'})
+    assert len(first.json()) == 2 and 'next' in first.links and first.json()[0]['_embedded']['scopes']
+    token_id = first.json()[0]['id']
+    assert contract.call('GET', '%s/%s' % (path, token_id), 200).json()['id'] == token_id
+    contract.call('DELETE', '%s/%s' % (path, token_id), 204)
+    contract.error_body(contract.call('GET', '%s/%s' % (path, token_id), 404), 'E0000007')
+    contract.call('DELETE', path, 204)
+    contract.call('DELETE', path, 204)  # nothing left: still 204
+    assert contract.call('GET', path, 200).json() == []
+    contract.error_body(contract.call('GET', '/api/v1/users/00uunknown/clients', 404), 'E0000007')
+    contract.error_body(contract.call('DELETE', '/api/v1/users/%s/clients/0oaunknown/tokens' % user['id'], 404),
+                        'E0000007')
+
+
+def test_an_app_without_uri_or_logo_shows_nulls_as_the_spec_s_example_does(okta_sim):
+    running = okta_sim(users=1, oauth_grants_per_user=2, check_spec=True, profile='production')
+    user_id = running.state()['users'][0]['id']
+    answer = requests.get('%s/api/v1/users/%s/clients' % (running.base_url, user_id), timeout=10,
+                          headers={'Authorization': 'SSWS ' + running.api_token})
+    assert [c['client_uri'] for c in answer.json()] == ['https://portal.example.com', None]
+    state = running.state()
+    assert state['specViolations'] == []
+    assert state['specToleratedNulls'] == {'GET /api/v1/users/{userId}/clients: *.client_uri': 1,
+                                           'GET /api/v1/users/{userId}/clients: *.logo_uri': 1}
