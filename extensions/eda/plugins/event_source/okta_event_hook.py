@@ -42,13 +42,13 @@ options:
     type: str
     default: 0.0.0.0
   port:
-    description: The TCP port to listen on.
+    description: The TCP port to listen on, 1 to 65535.
     type: int
     default: 5000
   authorization:
     description:
       - The secret Okta sends in the C(Authorization) header - the value of the event hook's
-        C(channel.config.authScheme) (key C(Authorization), type C(HEADER)). Required.
+        C(channel.config.authScheme) (key C(Authorization), type C(HEADER)). Required, here or in the environment.
       - Defaults to the environment variable C(OKTA_EVENT_HOOK_AUTHORIZATION), which keeps it out of the
         rulebook. Use a long random value, for example C(openssl rand -hex 32).
     type: str
@@ -56,9 +56,10 @@ options:
     description:
       - A PEM certificate (chain) to serve HTTPS with; Okta only calls C(https://) URLs. Leave out when a
         reverse proxy or load balancer terminates TLS in front of this source.
+      - Loaded before the source listens; a file that cannot be loaded stops it with an error.
     type: path
   keyfile:
-    description: The private key of O(certfile), if it is not in the same file.
+    description: The private key of O(certfile), if it is not in the same file. Needs O(certfile).
     type: path
   password:
     description: The password of O(keyfile), if it is encrypted.
@@ -67,6 +68,7 @@ options:
     description:
       - Deliveries larger than this many bytes are refused with C(413). A chunked body is counted as it comes
         and refused once it passes the limit.
+      - At least 1.
     type: int
     default: 10485760
   server:
@@ -75,6 +77,9 @@ options:
     choices: [auto, aiohttp, asyncio]
     default: auto
 notes:
+  - The options are checked before the source listens; a value of the wrong type or out of range stops the source
+    with an error that names the option (never showing O(authorization) or O(password)). Numbers may also be given
+    as text, as a Jinja expression in a rulebook gives them. An option not listed here is ignored with a warning.
   - The verification C(GET) is answered whether or not it carries the C(Authorization) header; it only echoes
     the challenge and queues nothing.
   - Okta retries a failed delivery once only; run M(identity.okta.okta_system_log) beside this source as a
@@ -119,6 +124,22 @@ try:
     HAS_AIOHTTP = True
 except ImportError:
     HAS_AIOHTTP = False
+
+
+def _collections_root():
+    """The directory that holds ansible_collections/, from this file's place in the collection:
+    <root>/ansible_collections/identity/okta/extensions/eda/plugins/event_source/okta_event_hook.py"""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.abspath(os.path.join(here, *([os.pardir] * 7)))
+
+
+try:
+    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+except ImportError:
+    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
+    # this file belongs to importable (as okta_system_log does), for the argument checks both sources share.
+    sys.path.insert(0, _collections_root())
+    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 
 LOGGER = logging.getLogger('identity.okta.okta_event_hook')
 
@@ -393,17 +414,54 @@ class _Connection(asyncio.BufferedProtocol):
             self.transport.abort()
 
 
-def _ssl_context(args):
-    certfile = args.get('certfile')
+# Every option, as DOCUMENTATION describes it (tests/unit/extensions/ checks that they agree).
+ARG_SPEC = dict(
+    host=dict(type='str', default='0.0.0.0'),
+    port=dict(type='int', default=5000, minimum=1, maximum=65535),
+    authorization=dict(type='str', required=True, secret=True, env=['OKTA_EVENT_HOOK_AUTHORIZATION']),
+    certfile=dict(type='path'),
+    keyfile=dict(type='path'),
+    password=dict(type='str', secret=True),
+    max_body_size=dict(type='int', default=10 * 1024 * 1024, minimum=1),
+    server=dict(type='str', default='auto', choices=['auto', 'aiohttp', 'asyncio']),
+)
+
+
+def _check_args(args):
+    """The rulebook's ``args``, checked and typed: every option of ARG_SPEC, with its default when not given
+    (``authorization`` from OKTA_EVENT_HOOK_AUTHORIZATION), ``server`` resolved to aiohttp or asyncio, and
+    ``ssl_context`` made from ``certfile``, ``keyfile`` and ``password`` (None without ``certfile``). ValueError
+    names the option at fault."""
+    options = check_args(args, ARG_SPEC)
+    if options['server'] == 'aiohttp' and not HAS_AIOHTTP:
+        raise ValueError('server is aiohttp, but aiohttp cannot be imported')
+    if options['server'] == 'auto':
+        options['server'] = 'aiohttp' if HAS_AIOHTTP else 'asyncio'
+    options['ssl_context'] = _ssl_context(options)
+    unknown = unknown_args(args, ARG_SPEC)
+    if unknown:
+        LOGGER.warning('Ignoring unknown option%s of identity.okta.okta_event_hook: %s.',
+                       's' if len(unknown) > 1 else '', ', '.join(unknown))
+    return options
+
+
+def _ssl_context(options):
+    certfile, keyfile = options['certfile'], options['keyfile']
     if not certfile:
-        if args.get('keyfile'):
+        if keyfile:
             raise ValueError('keyfile needs certfile')
         return None
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(os.path.expanduser(certfile),
-                            os.path.expanduser(args['keyfile']) if args.get('keyfile') else None,
-                            args.get('password'))
-    return context
+    try:
+        context.load_cert_chain(certfile, keyfile, options['password'])
+    except ssl.SSLError as exc:   # not PEM, a key that does not match, a wrong password (never shown)
+        reason = exc.reason or str(exc)
+    except OSError as exc:        # a file that is not there or cannot be read
+        reason = exc.strerror or exc.__class__.__name__
+    else:
+        return context
+    raise ValueError('certfile %s%s cannot be loaded: %s' % (certfile, ' with keyfile %s' % keyfile if keyfile else '',
+                                                             reason))
 
 
 async def _listen(protocol, handler, host, port, context, started):
@@ -636,33 +694,17 @@ async def _serve_asyncio(handler, host, port, context, max_body, started):
 
 
 async def main(queue, args):
-    """ansible-rulebook's entry point: serve until cancelled."""
-    args = dict(args or {})
-    authorization = args.get('authorization') or os.environ.get('OKTA_EVENT_HOOK_AUTHORIZATION')
-    if not authorization:
-        raise ValueError('authorization is required: the secret Okta sends in the Authorization header '
-                         '(or set OKTA_EVENT_HOOK_AUTHORIZATION).')
-    host = args.get('host') or '0.0.0.0'
-    try:
-        port = int(args.get('port') or 5000)
-        max_body = int(args.get('max_body_size') or 10 * 1024 * 1024)
-    except (TypeError, ValueError):
-        raise ValueError('port and max_body_size must be integers')
-    server = args.get('server') or 'auto'
-    if server not in ('auto', 'aiohttp', 'asyncio'):
-        raise ValueError('server must be auto, aiohttp or asyncio, got %r' % server)
-    if server == 'aiohttp' and not HAS_AIOHTTP:
-        raise ValueError('server is aiohttp, but aiohttp cannot be imported')
-    use_aiohttp = server == 'aiohttp' or (server == 'auto' and HAS_AIOHTTP)
-    context = _ssl_context(args)
-    handler = EventHookHandler(queue, str(authorization))
+    """ansible-rulebook's entry point: check the arguments, then serve until cancelled."""
+    options = _check_args(args)
+    handler = EventHookHandler(queue, options['authorization'])
+    use_aiohttp = options['server'] == 'aiohttp'
 
     def started(where):
-        LOGGER.info('Listening for Okta Event Hooks on %s (%s).', where, 'aiohttp' if use_aiohttp else 'asyncio')
+        LOGGER.info('Listening for Okta Event Hooks on %s (%s).', where, options['server'])
 
     serve = _serve_aiohttp if use_aiohttp else _serve_asyncio
     try:
-        await serve(handler, host, port, context, max_body, started)
+        await serve(handler, options['host'], options['port'], options['ssl_context'], options['max_body_size'], started)
     finally:
         LOGGER.info('Okta Event Hook receiver stopped: %d deliveries, %d events queued, %d events skipped, '
                     '%d requests refused, %d timed out; at most %d bytes read of an unauthenticated request.',

@@ -58,7 +58,9 @@ options:
     description: The C(kid) of the app's key (C(OKTA_CLIENT_KID)).
     type: str
   scopes:
-    description: OAuth scopes to ask for with O(private_key).
+    description:
+      - OAuth scopes to ask for with O(private_key) (C(OKTA_CLIENT_SCOPES)); a list, or text with the scopes
+        separated by commas or spaces.
     type: list
     elements: str
     default: [okta.logs.read]
@@ -71,7 +73,8 @@ options:
   since:
     description:
       - Where a poller without a saved cursor starts - an ISO 8601 time with a time zone
-        (V(2026-11-25T06:00:00Z)), a duration before now (V(30s), V(15m), V(6h), V(7d)), or V(now).
+        (V(2026-11-25T06:00:00Z); unquoted, YAML reads it as a timestamp, which is taken as well), a duration
+        before now (V(30s), V(15m), V(6h), V(7d)), or V(now).
       - Ignored when O(cursor_file) holds a position for the same org and O(filter).
     type: str
     default: now
@@ -79,6 +82,7 @@ options:
     description:
       - Seconds to wait after an answer without new events before asking again. Pages with events are
         followed at once (within the rate limit).
+      - Above 0, at most 3600.
     type: float
     default: 15
   page_size:
@@ -97,6 +101,7 @@ options:
         events the rule engine had not yet evaluated.
       - If O(filter) or the org changed since the file was written, the poller starts again from the last
         event's C(published) time with the new filter, skipping events it already delivered.
+      - Its directory must exist and take new files; this is checked before the poller starts.
     type: path
   validate_certs:
     description: Check the TLS certificate of O(org_url). Only turn off for tests.
@@ -110,10 +115,11 @@ options:
       - The share of the System Log rate limit this poller may use; the rest is left to other clients
         (SIEM, Admin Console). The poller slows down before reaching it, and waits for Okta's reset
         (C(X-Rate-Limit-Reset)) after a 429.
+      - Above 0, at most 1.
     type: float
     default: 0.5
   timeout:
-    description: Seconds to wait for one answer from Okta.
+    description: Seconds to wait for one answer from Okta; above 0, at most 3600.
     type: float
     default: 30
   max_retries:
@@ -121,9 +127,14 @@ options:
       - How often the client repeats a call after a 429, a 5xx answer or a connection error before the poller
         reports the error, waits (O(interval), doubling up to 5 minutes) and tries again. It never gives up on
         such errors; a refused credential (401, 403) or a bad O(filter) (400) stops it.
+      - 0 to 20.
     type: int
     default: 4
 notes:
+  - The options are checked before the poller connects to Okta; a value of the wrong type or out of range stops
+    the source with an error that names the option. Numbers and booleans may also be given as text, as a Jinja
+    expression in a rulebook gives them (V("{{ okta_poll_interval | default(15) }}")). An option not listed here is
+    ignored with a warning.
   - Needs an API token of an admin who may read the System Log, or an OAuth token with C(okta.logs.read).
   - Okta publishes most events within seconds, but some later; the polling query's cursor still returns them.
   - ansible-rulebook keeps events in memory - its queue from a source holds one event and the rule engine takes
@@ -153,6 +164,23 @@ EXAMPLES = r'''
           module_args:
             users: ["{{ event.actor.id }}"]
             oauth_tokens: true
+
+- name: Print sign-ins read with an OAuth service app (private_key_jwt), from an hour ago
+  hosts: localhost
+  sources:
+    - identity.okta.okta_system_log:
+        org_url: https://example.okta.com
+        client_id: 0oa1b2c3d4e5f6g7h8i9
+        private_key: /etc/eda/okta-log-reader.pem
+        filter: 'eventType eq "user.session.start"'
+        since: 1h
+        max_api_share: 0.25
+  rules:
+    - name: Show each sign-in
+      condition: event.eventType == "user.session.start"
+      action:
+        debug:
+          msg: "{{ event.actor.alternateId }} from {{ event.client.ipAddress }}"
 '''
 
 import asyncio
@@ -179,20 +207,18 @@ def _collections_root():
 
 
 try:
-    from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
-    from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
-    from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
-    from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
+    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 except ImportError:
     # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
     # this file belongs to importable, so that there is one Okta client for modules and event sources.
     sys.path.insert(0, _collections_root())
-    from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
-    from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
-    from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
-    from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
-    from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
+    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
+    MAX_RETRIES, MAX_TIMEOUT_SECONDS, client_from_settings)
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
+from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
 LOGGER = logging.getLogger('identity.okta.okta_system_log')
 
@@ -201,6 +227,7 @@ CURSOR_VERSION = 1
 SEEN_MAX = 2000
 LOW_BUDGET_SHARE = 0.25        # below this share of the limit left to us, calls are spread until the reset
 MAX_PAUSE_SECONDS = 300.0
+MAX_INTERVAL_SECONDS = 3600.0
 MAX_ERROR_DELAY_SECONDS = 300.0
 FATAL_STATUSES = (400, 401, 403, 404, 405)
 
@@ -209,34 +236,51 @@ class _Stopped(Exception):
     """Raised inside the HTTP thread when the poller stops while the client waits."""
 
 
-def parse_since(value, now=None):
-    try:
-        return parse_time(value, now)
-    except ValueError as exc:
-        raise ValueError('since %s' % exc)
+# Every option, as DOCUMENTATION describes it (tests/unit/extensions/ checks that they agree).
+ARG_SPEC = dict(
+    org_url=dict(type='str'),
+    api_token=dict(type='str', secret=True),
+    access_token=dict(type='str', secret=True),
+    authorization_mode=dict(type='str', choices=list(AUTHORIZATION_MODES)),
+    client_id=dict(type='str'),
+    private_key=dict(type='str', secret=True),
+    key_id=dict(type='str'),
+    scopes=dict(type='list', default=['okta.logs.read']),
+    filter=dict(type='str'),
+    since=dict(type='str', default='now', convert=parse_time),
+    interval=dict(type='float', default=15.0, above=0, maximum=MAX_INTERVAL_SECONDS),
+    page_size=dict(type='int', default=100, minimum=1, maximum=1000),
+    cursor_file=dict(type='path'),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    max_api_share=dict(type='float', default=0.5, above=0, maximum=1),
+    timeout=dict(type='float', default=30.0, above=0, maximum=MAX_TIMEOUT_SECONDS),
+    max_retries=dict(type='int', default=4, minimum=0, maximum=MAX_RETRIES),
+)
 
 
-def _number(args, name, default, kind=float):
-    value = args.get(name)
-    if value is None or value == '':
-        return default
-    try:
-        return kind(value)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: int() of YAML's .inf
-        raise ValueError('%s must be a number, got %r' % (name, value))
-
-
-def _boolean(value, default=True):
-    if value is None or value == '':
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ('1', 'true', 'yes', 'on'):
-        return True
-    if text in ('0', 'false', 'no', 'off'):
-        return False
-    raise ValueError('validate_certs must be true or false, got %r' % value)
+def _check_args(args):
+    """The rulebook's ``args``, checked and typed: every option of ARG_SPEC, with its default when not given
+    (``since`` as an Okta time). ValueError names the option at fault. Where the connection settings come from
+    when not given (environment, ~/.okta/okta.yaml) and whether they fit together is the client's to resolve, as
+    for the modules: okta_config raises OktaConfigError (a ValueError) naming the setting."""
+    options = check_args(args, ARG_SPEC)
+    path = options['cursor_file']
+    if path:
+        # The file is replaced (not written in place) after each event: its directory must take a new file, or
+        # the first event would be handed over and the poller stop before it could record it.
+        directory = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise ValueError('cursor_file is a directory, not a file: %s' % path)
+        if not os.path.isdir(directory):
+            raise ValueError('cursor_file is in a directory that does not exist: %s' % directory)
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise ValueError('cursor_file is in a directory the poller may not write to: %s' % directory)
+    unknown = unknown_args(args, ARG_SPEC)
+    if unknown:
+        LOGGER.warning('Ignoring unknown option%s of identity.okta.okta_system_log: %s.',
+                       's' if len(unknown) > 1 else '', ', '.join(unknown))
+    return options
 
 
 def event_uuid(event):
@@ -330,35 +374,30 @@ class SystemLogPoller:
     """Follows the System Log's polling query and hands each new event to the queue."""
 
     def __init__(self, queue, args):
+        """``args``: the rulebook's args, checked first (_check_args)."""
+        options = self.options = _check_args(args)
         self.queue = queue
-        self.args = dict(args or {})
-        self.filter = self.args.get('filter') or None
-        self.since = parse_since(self.args.get('since') or 'now')
-        self.interval = _number(self.args, 'interval', 15.0)
-        self.page_size = _number(self.args, 'page_size', 100, int)
-        self.max_api_share = _number(self.args, 'max_api_share', 0.5)
-        self.timeout = _number(self.args, 'timeout', 30.0)
-        self.max_retries = _number(self.args, 'max_retries', 4, int)
-        self.validate_certs = _boolean(self.args.get('validate_certs'), True)
-        if not self.interval > 0:  # also refuses NaN, which would make every pause no pause at all
-            raise ValueError('interval must be a positive number of seconds, got %s' % self.interval)
-        if not 1 <= self.page_size <= 1000:
-            raise ValueError('page_size must be between 1 and 1000, got %s' % self.page_size)
+        self.filter = options['filter'] or None
+        self.since = options['since']
+        self.interval = options['interval']
+        self.page_size = options['page_size']
+        self.max_api_share = options['max_api_share']
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
         self.client = self._connect()
-        self.cursor = Cursor(self.args.get('cursor_file'), self.client.base_url, self.filter)
+        self.cursor = Cursor(options['cursor_file'], self.client.base_url, self.filter)
         self.published = 0
 
     # -- connection ------------------------------------------------------------
 
     def _connect(self):
-        if not self.validate_certs:
+        options = self.options
+        if not options['validate_certs']:
             LOGGER.warning('validate_certs is false: the TLS certificate of the org is not checked.')
         client, dummy = client_from_settings(
-            dict((name, self.args.get(name)) for name in SETTINGS), default_scopes=['okta.logs.read'],
-            validate_certs=self.validate_certs, ca_path=self.args.get('ca_path'), timeout=self.timeout,
-            max_retries=self.max_retries, max_api_share=self.max_api_share, sleep=self._sleep)
+            dict((name, options[name]) for name in SETTINGS), default_scopes=ARG_SPEC['scopes']['default'],
+            validate_certs=options['validate_certs'], ca_path=options['ca_path'], timeout=options['timeout'],
+            max_retries=options['max_retries'], max_api_share=self.max_api_share, sleep=self._sleep)
         return client
 
     def _sleep(self, seconds):
@@ -445,7 +484,8 @@ class SystemLogPoller:
 
     def _pause(self, headers, had_events):
         """Seconds before the next call: none after a page with events, ``interval`` after an empty one,
-        and longer when little of our share of the rate limit is left, spreading it until the reset."""
+        and longer when little of our share of the rate limit is left, spreading it until the reset (at most
+        MAX_PAUSE_SECONDS, or ``interval`` if that is longer)."""
         pause = 0.0 if had_events else self.interval
         limit = int_header(headers, 'X-Rate-Limit-Limit')
         remaining = int_header(headers, 'X-Rate-Limit-Remaining')
@@ -458,7 +498,7 @@ class SystemLogPoller:
                     LOGGER.info('%d of %d System Log calls left until the reset in %.0f s; next call in %.1f s.',
                                 max(remaining, 0), limit, reset_in, spread)
                     pause = spread
-        return min(pause, MAX_PAUSE_SECONDS)
+        return min(pause, max(MAX_PAUSE_SECONDS, self.interval))
 
     def close(self):
         self._stop.set()
@@ -466,6 +506,7 @@ class SystemLogPoller:
             self.cursor.save(sync=True)
         finally:
             self._executor.shutdown(wait=False)
+            self.client.close()
 
 
 async def main(queue, args):
