@@ -28,6 +28,12 @@ SESSION_REFRESH = '/api/v1/sessions/{0}/lifecycle/refresh'
 USERS = '/api/v1/users'
 USER = '/api/v1/users/{0}'
 USER_SESSIONS = '/api/v1/users/{0}/sessions'
+USER_RISK = '/api/v1/users/{0}/risk'
+USER_SUSPEND = '/api/v1/users/{0}/lifecycle/suspend'
+USER_UNSUSPEND = '/api/v1/users/{0}/lifecycle/unsuspend'
+USER_CLIENTS = '/api/v1/users/{0}/clients'
+USER_CLIENT_TOKENS = '/api/v1/users/{0}/clients/{1}/tokens'
+GLOBAL_TOKEN_REVOCATION = '/oauth2/v1/global-token-revocation'
 GROUPS = '/api/v1/groups'
 GROUP_USERS = '/api/v1/groups/{0}/users'
 
@@ -145,29 +151,81 @@ USER_SESSIONS_CLEARED = 'user.session.clear'
 SESSION_ENDED = 'user.session.end'
 
 
-def sign_out_events(client, event_type, attribute, values, since):
-    """``(value, event)`` for each System Log event of ``event_type`` whose ``attribute`` (``target.id`` for the
-    user of a user.session.clear) is one of ``values``, since ``since`` (epoch seconds) until now."""
+def _events_of(client, event_type, attributes, values, key_of, since):
+    """``(key, event)`` for each System Log event of ``event_type`` since ``since`` (epoch seconds) whose
+    ``attributes`` hold one of ``values``; ``key_of(event)`` gives the values it holds."""
     until = okta_time(datetime.datetime.now(datetime.timezone.utc))
     start = okta_time(datetime.datetime.fromtimestamp(since, datetime.timezone.utc))
-    for batch, expression in search_batches(attribute, values):
-        wanted = set(batch)
-        for event in log_events(client, start, until, all_of(eq('eventType', event_type), expression)):
-            for target in event.get('target') or []:
-                if isinstance(target, dict) and target.get('id') in wanted:
-                    yield target['id'], event
+    for batch, dummy in search_batches(attributes[0], values):
+        for event in log_events(client, start, until, all_of(eq('eventType', event_type), any_of(attributes, batch))):
+            for key in key_of(event):
+                if key in batch:
+                    yield key, event
+
+
+def _session_ids_of(event):
+    context = event.get('authenticationContext') or {}
+    return [context.get('externalSessionId'), context.get('rootSessionId')]
+
+
+def _target_ids_of(event):
+    return [t.get('id') for t in event.get('target') or [] if isinstance(t, dict)]
 
 
 def session_clear_events(client, user_ids, since):
-    return sign_out_events(client, USER_SESSIONS_CLEARED, 'target.id', user_ids, since)
+    """``(user_id, event)``: the ``user.session.clear`` events whose target is one of ``user_ids``."""
+    return _events_of(client, USER_SESSIONS_CLEARED, ('target.id',), user_ids, _target_ids_of, since)
 
 
-def session_end_events(client, session_ids, since):
-    """``(session_id, event)`` for each ``user.session.end`` event of ``session_ids`` since ``since``."""
-    until = okta_time(datetime.datetime.now(datetime.timezone.utc))
-    start = okta_time(datetime.datetime.fromtimestamp(since, datetime.timezone.utc))
-    for batch, expression in search_batches('authenticationContext.externalSessionId', session_ids):
-        for event in log_events(client, start, until, all_of(eq('eventType', SESSION_ENDED), expression)):
-            session_id = (event.get('authenticationContext') or {}).get('externalSessionId')
-            if session_id in batch:
-                yield session_id, event
+def session_end_events(client, session_ids, user_ids, since):
+    """``(key, event)`` for each ``user.session.end`` event of one of ``session_ids`` (Identity Engine's idx...
+    IDs, logged as externalSessionId and rootSessionId) or whose target is one of ``user_ids``."""
+    context = ('authenticationContext.externalSessionId', 'authenticationContext.rootSessionId')
+    for pair in _events_of(client, SESSION_ENDED, context, session_ids, _session_ids_of, since):
+        yield pair
+    for pair in _events_of(client, SESSION_ENDED, ('target.id',), user_ids, _target_ids_of, since):
+        yield pair
+
+
+# -- containment: risk, lifecycle, OAuth tokens, Universal Logout ---------------------------------------
+
+def get_user_risk(client, user_id):
+    """The user's risk (``riskLevel``, ``reason``) from Identity Threat Protection."""
+    return client.get(USER_RISK, user_id)
+
+
+def set_user_risk(client, user_id, risk_level, reason=None):
+    body = {'riskLevel': risk_level}
+    if reason:
+        body['riskReason'] = reason
+    return client.put(USER_RISK, user_id, json=body)
+
+
+def suspend_user(client, user_id):
+    return client.post(USER_SUSPEND, user_id)
+
+
+def unsuspend_user(client, user_id):
+    return client.post(USER_UNSUSPEND, user_id)
+
+
+def user_clients(client, user_id):
+    """The OAuth clients (apps) holding grants or tokens of the user."""
+    return client.paginate(USER_CLIENTS, user_id)
+
+
+def user_client_tokens(client, user_id, client_id):
+    """The user's refresh tokens issued to one OAuth client, page by page."""
+    return client.paginate(USER_CLIENT_TOKENS, user_id, client_id, params={'limit': 200})
+
+
+def revoke_user_client_tokens(client, user_id, client_id):
+    """Revoke every token one OAuth client holds for the user; return Okta's request id."""
+    return client.delete(USER_CLIENT_TOKENS, user_id, client_id)
+
+
+def revoke_all_user_tokens(client, user_id):
+    """Universal Logout: Okta's Global Token Revocation for the user (every app that supports it signs the user
+    out). Needs an OAuth credential with okta.universalLogout.manage."""
+    return client.request('POST', GLOBAL_TOKEN_REVOCATION, json={'sub_id': {'format': 'opaque', 'id': user_id}})[0] \
+        .headers.get('X-Okta-Request-Id')

@@ -377,6 +377,9 @@ class OktaClient:
     def post(self, template, *path_params, **kwargs):
         return self.request('POST', api_path(template, *path_params), bucket=bucket_for('POST', template), **kwargs)[1]
 
+    def put(self, template, *path_params, **kwargs):
+        return self.request('PUT', api_path(template, *path_params), bucket=bucket_for('PUT', template), **kwargs)[1]
+
     def delete(self, template, *path_params, **kwargs):
         """Delete; return Okta's request id of the answer, for the incident record."""
         response = self.request('DELETE', api_path(template, *path_params), bucket=bucket_for('DELETE', template),

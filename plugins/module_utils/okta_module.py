@@ -135,6 +135,7 @@ class OktaModule(AnsibleModule):
             validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
             timeout=self.params['timeout'], max_retries=self.params['max_retries'], ansible_version=ANSIBLE_VERSION,
             concurrency=self.concurrency, max_api_share=self.params.get('max_api_share', 1.0))
+        self.resolved_settings = resolved
         for secret in ('api_token', 'access_token', 'private_key'):
             if getattr(resolved, secret):
                 self.no_log_values.add(getattr(resolved, secret))  # secrets from the environment or a file too

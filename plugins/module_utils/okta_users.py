@@ -30,6 +30,7 @@ GROUP_ID = re.compile(r'^00g[0-9A-Za-z]{17}$')
 NOT_FOUND = 'not_found'
 FAILED = 'failed'
 SKIPPED_PROTECTED = 'skipped_protected'
+SKIPPED = 'skipped'
 
 # The options of every module that acts on many users; documented in the identity.okta.users fragment.
 USERS_ARGUMENT_SPEC = dict(
@@ -45,13 +46,14 @@ USERS_ARGUMENT_SPEC = dict(
 class Target:
     """One user to act on, as named, with what the plan found out about it."""
 
-    __slots__ = ('name', 'via_group', 'login', 'user_id', 'same_user_as', 'outcome')
+    __slots__ = ('name', 'via_group', 'login', 'user_id', 'status', 'same_user_as', 'outcome')
 
-    def __init__(self, name, via_group=None, login=None, user_id=None):
+    def __init__(self, name, via_group=None, login=None, user_id=None, status=None):
         self.name = name
         self.via_group = via_group
         self.login = login
         self.user_id = user_id
+        self.status = status  # Okta's user status, when the plan read the user
         self.same_user_as = None
         self.outcome = None  # known before any change: not found, protected
 
@@ -90,7 +92,7 @@ class UserTargets:
             for name in chunk:
                 user = resolved.get(_name_key(name))
                 if user is not None:
-                    self.targets.append(Target(name, login=_login(user), user_id=user['id']))
+                    self.targets.append(Target(name, login=_login(user), user_id=user['id'], status=user.get('status')))
                 elif USER_ID.match(name) and not self.resolve_all_ids:
                     self.targets.append(Target(name, user_id=name))  # an ID needs no lookup to be acted on
                 else:
@@ -99,7 +101,7 @@ class UserTargets:
             for member in self._members(group, self.group_results):
                 if _first_time(seen_names, member['id']) and _first_time(seen_names, _login(member) or ''):
                     self.targets.append(Target(member['id'], via_group=group, login=_login(member),
-                                               user_id=member['id']))
+                                               user_id=member['id'], status=member.get('status')))
         self._protect()
         first_by_id = {}
         for target in self.targets:
@@ -128,7 +130,7 @@ class UserTargets:
             target = Target(name)
             target.outcome = {'result': NOT_FOUND}
             return target
-        return Target(name, login=_login(user), user_id=user['id'])
+        return Target(name, login=_login(user), user_id=user['id'], status=user.get('status'))
 
     def _members(self, group, results):
         entry = {'group': group}
@@ -214,7 +216,11 @@ class UserTargets:
 class UserBulkRun(UserTargets):
     """A task that does one thing to each user of the plan: plan, guardrails, the bulk run with its journal
     and progress, the per-user results and the summary. Subclasses give ``act(target)`` (the outcome of one
-    user: ``done_result`` or another result) and ``calls_per_user`` ({bucket: calls})."""
+    user: ``done_result`` or another result) and ``calls_per_user`` ({bucket: calls}).
+
+    When Okta answers that the org or the credential cannot do this at all (a feature the org does not have,
+    a scope the credential lacks: ``unavailable(exc)`` says), every user not yet done is ``skipped`` with
+    Okta's answer and no further call - a clear skip, not a failed run."""
 
     done_result = 'done'
     done_words = ('Done', 'Would do')  # the summary's verb, in a real run and in check mode
@@ -223,10 +229,23 @@ class UserBulkRun(UserTargets):
     def act(self, target):
         raise NotImplementedError()
 
+    def unavailable(self, exc):
+        """Why Okta's error ``exc`` means no user can be done (a reason to skip them all), or None."""
+        return None
+
     def _act_or_skip(self, target):
         if target.outcome is not None or target.same_user_as is not None:
             return target.outcome or {'result': 'pending'}
-        return self.act(target)
+        if getattr(self, 'skip_reason', None):
+            return {'result': SKIPPED, 'msg': self.skip_reason}
+        try:
+            return self.act(target)
+        except OktaApiError as exc:
+            reason = self.unavailable(exc)
+            if reason is None:
+                raise
+            self.skip_reason = '%s (Okta: HTTP %s %s: %s)' % (reason, exc.status, exc.error_code, exc.error_summary)
+            return {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status, 'request_id': exc.request_id}
 
     def run(self):
         """Plan, check the guardrails, act on every user; return the results (one entry per name)."""

@@ -64,9 +64,12 @@ options:
   verify:
     description:
       - With O(state=absent), read the System Log after the run for Okta's record of each revocation (the
-        C(user.session.end) event of the session, C(authenticationContext.externalSessionId)) and put its C(uuid)
+        C(user.session.end) event of the session) and put its C(uuid)
         and time in RV(results[].evidence); a session revoked without one within O(verify_timeout) is listed in
         RV(unverified).
+      - The System Log names a session by its Identity Engine ID (V(idx...), as M(identity.okta.okta_log_info)
+        returns it). A session given by its V(102...) ID is read first (one more call) to learn its user, and its
+        revocation is matched with a C(user.session.end) event of that user during the run.
       - Needs the C(okta.logs.read) scope with OAuth.
     type: bool
     default: false
@@ -242,6 +245,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_errors import O
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 
 VERIFY_POLL_SECONDS = 5.0
+EXTERNAL_ID_PREFIX = 'idx'  # Identity Engine's external session IDs, as the System Log names sessions
 
 
 def ensure_present(module):
@@ -286,8 +290,15 @@ def ensure_absent(module):
         return REVOKED if get_session(module.client, session_id) is not None else ABSENT
 
     def revoke(session_id):
+        owner = None
+        if module.params['verify'] and not session_id.startswith(EXTERNAL_ID_PREFIX):
+            # The System Log names a session by its idx... ID only: with the 102... ID, its sign-out is found by user.
+            session = get_session(module.client, session_id)
+            if session is None:
+                return {'result': ABSENT}
+            owner = session.get('userId')
         module.record_attempt(session_id)
-        return revoke_session(module.client, session_id)
+        return dict(revoke_session(module.client, session_id), **({'user_id': owner} if owner else {}))
 
     started = time.time()
     results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', total=len(ids))
@@ -321,15 +332,23 @@ def ensure_absent(module):
 
 
 def verify(module, results, since):
-    """Okta's own record of each revocation: the session's ``user.session.end`` event."""
+    """Okta's own record of each revocation: the ``user.session.end`` event of the session (by its idx... ID),
+    or, for a session named by its 102... ID, one of its user's since the run started, each event used once."""
     revoked = dict((r['session_id'], r) for r in results if r['result'] == REVOKED)
     deadline = time.time() + module.params['verify_timeout']
+    used = set()
     while revoked:
-        for session_id, event in module.run(lambda: list(session_end_events(module.client, list(revoked), since))):
-            entry = revoked.pop(session_id, None)
-            if entry is not None:
-                entry.update(verification='verified', evidence={'uuid': event.get('uuid'),
-                                                                'published': event.get('published')})
+        by_id = [i for i in revoked if i.startswith(EXTERNAL_ID_PREFIX)]
+        by_user = dict((r['user_id'], i) for i, r in revoked.items() if r.get('user_id'))
+        events = module.run(lambda: list(session_end_events(module.client, by_id, list(by_user), since)))
+        for key, event in events:
+            session_id = key if key in revoked else by_user.get(key)
+            entry = revoked.get(session_id)
+            if entry is None or event.get('uuid') in used:
+                continue
+            used.add(event.get('uuid'))
+            revoked.pop(session_id)
+            entry.update(verification='verified', evidence={'uuid': event.get('uuid'), 'published': event.get('published')})
         if not revoked or time.time() >= deadline:
             break
         time.sleep(VERIFY_POLL_SECONDS)  # the System Log shows an event some seconds after it happened

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The OAuth tokens of many users, app by app: counted (okta_user_oauth_tokens_info) and revoked
+(okta_user_oauth_tokens), over the same plan as every module that acts on many users."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
+    revoke_user_client_tokens, user_client_tokens, user_clients,
+)
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
+
+TOKENS_ARGUMENT_SPEC = dict(USERS_ARGUMENT_SPEC, clients=dict(type='list', elements='str', default=[]))
+
+
+class Tokens(UserBulkRun):
+    """Counts, and with state=absent revokes, each user's tokens app by app."""
+
+    def __init__(self, module, revoke):
+        super(Tokens, self).__init__(module)
+        self.revoke = revoke
+        self.wanted = set(module.params['clients'])
+        self.done_result = 'revoked' if self.revoke else 'listed'
+        self.done_words = ('Revoked the tokens of', 'Would revoke the tokens of') if self.revoke else ('Listed', 'Listed')
+        self.calls_per_user = {'users': 3 if self.revoke else 2}
+
+    def act(self, target):
+        try:
+            apps = [app for app in user_clients(self.client, target.user_id)
+                    if not self.wanted or app.get('client_id') in self.wanted]
+        except OktaApiError as exc:
+            if exc.not_found:
+                return {'result': NOT_FOUND, 'request_id': exc.request_id}
+            raise
+        clients = []
+        for app in apps:
+            entry = {'client_id': app.get('client_id'), 'client_name': app.get('client_name'),
+                     'tokens_before': self._count(target.user_id, app.get('client_id'))}
+            if self.revoke and entry['tokens_before'] and not self.module.check_mode:
+                self.module.record_attempt(target.name, user_id=target.user_id, client_id=entry['client_id'])
+                entry['request_id'] = revoke_user_client_tokens(self.client, target.user_id, entry['client_id'])
+                entry['tokens_after'] = self._count(target.user_id, entry['client_id'])
+            clients.append(entry)
+        outcome = {'user_id': target.user_id, 'clients': clients}
+        if self.revoke and not any(c['tokens_before'] for c in clients):
+            return dict(outcome, result='none')
+        return dict(outcome, result=self.done_result)
+
+    def _count(self, user_id, client_id):
+        return sum(1 for dummy in user_client_tokens(self.client, user_id, client_id))
+
+    def finish_with_counts(self, results):
+        """Exit with the results and the tokens counted in all, before and (revoking) after."""
+        clients = [c for r in results if 'same_user_as' not in r for c in r.get('clients') or []]
+        counts = {'before': sum(c['tokens_before'] for c in clients)}
+        if self.revoke and not self.module.check_mode:
+            counts['after'] = sum(c.get('tokens_after', c['tokens_before']) for c in clients)
+        changed = self.revoke and counts['before'] > 0 and counts['before'] != counts.get('after')
+        self.finish(results, tokens=counts, changed=changed,
+                    extra_msg='; tokens: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())))

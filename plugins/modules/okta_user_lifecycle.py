@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: okta_user_lifecycle
+short_description: Suspend or unsuspend many Okta users at once
+version_added: 0.1.0
+description:
+  - Suspends users (C(POST /api/v1/users/{id}/lifecycle/suspend)) - they cannot sign in until unsuspended, and
+    Okta ends their sessions - or unsuspends them (C(.../lifecycle/unsuspend)).
+  - Idempotent - a user already in the wanted state is V(unchanged), with no call. Okta suspends only active
+    users; a user in another status (staged, deprovisioned, ...) is V(skipped) with the reason.
+  - Users are given as for M(identity.okta.okta_user_sessions) - IDs, logins, group members - and planned the
+    same way (resolved in batches, protected users left out, O(max_targets) checked before any change), with the
+    same journal, progress and early stop.
+author:
+  - identity.okta maintainers (@identity-okta)
+extends_documentation_fragment:
+  - identity.okta.attributes
+  - identity.okta.connection
+  - identity.okta.bulk
+  - identity.okta.users
+attributes:
+  check_mode:
+    support: full
+    details: Reads each user's status and reports who would change.
+  diff_mode:
+    support: full
+    details: Each changed user's status before and after.
+options:
+  state:
+    description:
+      - V(suspended) suspends the users; V(active) unsuspends suspended users.
+    type: str
+    choices: [suspended, active]
+    default: suspended
+notes:
+  - Needs an admin API token, or an OAuth credential with the C(okta.users.manage) scope (and C(okta.users.read),
+    C(okta.groups.read)).
+seealso:
+  - module: identity.okta.okta_user_sessions
+  - name: Suspend a user
+    description: Okta's reference for the call this module makes.
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/suspendUser
+'''
+
+EXAMPLES = r'''
+- name: Containment - suspend the compromised accounts, never the break-glass admins
+  identity.okta.okta_user_lifecycle:
+    users: "{{ compromised_users }}"
+    state: suspended
+    protected_groups: [Okta Super Admins]
+    journal: "okta-journals/INC-4711-suspend.jsonl"
+  register: suspended
+
+- name: After the investigation - let them sign in again
+  identity.okta.okta_user_lifecycle:
+    users: "{{ compromised_users }}"
+    state: active
+'''
+
+RETURN = r'''
+results:
+  description: One entry per user named (group members after the users).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    user:
+      description: The user as named.
+      type: str
+    user_id:
+      description: The Okta user ID.
+      type: str
+    result:
+      description:
+        - V(suspended) or V(unsuspended) (in check mode, would be), V(unchanged), V(skipped) (a status Okta cannot
+          change this way), V(not_found), V(failed), V(skipped_protected), V(skipped_done) or V(not_attempted).
+      type: str
+    status_before:
+      description: Okta's status of the user when the plan read it.
+      type: str
+    msg:
+      description: Why it was skipped or failed.
+      type: str
+    request_id:
+      description: Okta's C(X-Okta-Request-Id) of the call.
+      type: str
+summary:
+  description: How many distinct users ended in each result.
+  returned: always
+  type: dict
+plan:
+  description: What the run was going to do, worked out before any change (see M(identity.okta.okta_user_sessions)).
+  returned: always
+  type: dict
+msg:
+  description: A one-line summary of the run.
+  returned: always
+  type: str
+'''
+
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import suspend_user, unsuspend_user
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import SKIPPED, USERS_ARGUMENT_SPEC, UserBulkRun
+
+ACTIVE, SUSPENDED = 'ACTIVE', 'SUSPENDED'
+UNCHANGED = 'unchanged'
+
+
+class Lifecycle(UserBulkRun):
+    """Moves each user to the wanted state, if it is not there."""
+
+    calls_per_user = {'users': 1}
+
+    def __init__(self, module):
+        super(Lifecycle, self).__init__(module, resolve_all_ids=True)
+        self.suspend = module.params['state'] == 'suspended'
+        self.done_result = 'suspended' if self.suspend else 'unsuspended'
+        self.done_words = ('Suspended', 'Would suspend') if self.suspend else ('Unsuspended', 'Would unsuspend')
+
+    def act(self, target):
+        outcome = {'user_id': target.user_id, 'status_before': target.status}
+        if self.suspend and target.status == SUSPENDED or not self.suspend and target.status != SUSPENDED:
+            return dict(outcome, result=UNCHANGED)
+        if self.suspend and target.status != ACTIVE:
+            return dict(outcome, result=SKIPPED, msg='Okta suspends only active users; this one is %s.' % target.status)
+        if not self.module.check_mode:
+            self.module.record_attempt(target.name, user_id=target.user_id)
+            (suspend_user if self.suspend else unsuspend_user)(self.client, target.user_id)
+        return dict(outcome, result=self.done_result)
+
+
+def main():
+    module = OktaModule(
+        argument_spec=dict(USERS_ARGUMENT_SPEC, state=dict(type='str', default='suspended', choices=['suspended', 'active'])),
+        bulk=True,
+        default_scopes=['okta.users.read', 'okta.users.manage', 'okta.groups.read'],
+        required_one_of=[('users', 'groups')],
+        supports_check_mode=True,
+    )
+    lifecycle = Lifecycle(module)
+    results = lifecycle.run()
+    changed = [r for r in results if r['result'] == lifecycle.done_result]
+    after = SUSPENDED if lifecycle.suspend else ACTIVE
+    lifecycle.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
+                                        after=dict((r['user'], after) for r in changed)))
+
+
+if __name__ == '__main__':
+    main()
