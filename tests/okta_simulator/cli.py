@@ -18,7 +18,7 @@ import sys
 import time
 
 from .limits import BUCKET_OF_ROUTE, BUCKET_PATHS, KIND, PROFILE_NAMES, PROFILES
-from .server import Simulator
+from .server import FEATURES, Simulator
 from .state import ENGINES, IDENTITY_ENGINE
 
 
@@ -94,6 +94,11 @@ def parse_args(argv):
     parser.add_argument('--groups', type=int, default=0, help='users are spread round robin over group-1..N')
     parser.add_argument('--oauth-grants-per-user', type=int, default=0, metavar='N',
                         help='refresh tokens each user holds, from the seeded OAuth apps in turn (default 0)')
+    parser.add_argument('--disable-feature', action='append', default=[], choices=sorted(FEATURES), metavar='NAME',
+                        dest='disabled_features',
+                        help='the org lacks this feature (repeatable): %s. Its calls answer 401 E0000015 and the '
+                        'token endpoint refuses its scopes; POST /_simulator/features toggles them at run time'
+                        % '; '.join('%s (%s)' % item for item in sorted(FEATURES.items())))
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--engine', choices=ENGINES, default=IDENTITY_ENGINE,
                         help='identity (default): the System Log names each session by an idx… external ID, which the '
@@ -174,7 +179,7 @@ def main(argv=None):
         fault_kinds=[k.strip() for k in args.fault_kinds.split(',') if k.strip()],
         clock_skew_seconds=args.clock_skew_seconds, seed=args.seed,
         users=args.users, sessions_per_user=args.sessions_per_user, groups=args.groups,
-        oauth_grants_per_user=args.oauth_grants_per_user,
+        oauth_grants_per_user=args.oauth_grants_per_user, disabled_features=args.disabled_features,
         tls_cert=args.tls_cert, tls_key=args.tls_key, check_spec=args.check_spec, engine=args.engine)
     for registration in args.oauth_client:
         client_id, dummy, key_path = registration.partition('=')

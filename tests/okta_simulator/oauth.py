@@ -43,6 +43,17 @@ REQUIRED_SCOPES = {
     ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens'): 'okta.users.manage',
     ('GET', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'okta.users.read',
     ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens/{id}'): 'okta.users.manage',
+    # suspendUser, unsuspendUser; getUserRisk, upsertUserRisk (spec 2026.06.3).
+    ('POST', '/api/v1/users/{id}/lifecycle/suspend'): 'okta.users.manage',
+    ('POST', '/api/v1/users/{id}/lifecycle/unsuspend'): 'okta.users.manage',
+    ('GET', '/api/v1/users/{id}/risk'): 'okta.userRisk.read',
+    ('PUT', '/api/v1/users/{id}/risk'): 'okta.userRisk.manage',
+}
+
+# Scopes an org has only with a feature: an org without it does not grant them (see server.FEATURES).
+FEATURE_SCOPES = {
+    'okta.userRisk.read': 'identity_threat_protection',
+    'okta.userRisk.manage': 'identity_threat_protection',
 }
 
 
@@ -58,11 +69,13 @@ class OAuthError(Exception):
 
 
 class AuthorizationServer:
-    def __init__(self, clock, token_lifetime=None, time_scale=1.0):
+    def __init__(self, clock, token_lifetime=None, time_scale=1.0, has_feature=lambda name: True):
         """An access token lives ``token_lifetime`` Okta seconds (default TOKEN_LIFETIME_SECONDS, read
         when the token is granted), divided by ``time_scale`` on the simulator's clock; ``expires_in``
-        says so, rounded to a whole second (at least 1)."""
+        says so, rounded to a whole second (at least 1). A scope of FEATURE_SCOPES is refused
+        (invalid_scope) while ``has_feature(its feature)`` is false."""
         self.clock = clock
+        self.has_feature = has_feature
         self.token_lifetime = token_lifetime
         self.time_scale = time_scale
         self.lock = threading.Lock()
@@ -84,7 +97,8 @@ class AuthorizationServer:
             raise OAuthError(401, 'invalid_client', 'A client_assertion of type jwt-bearer is required.')
         claims = self._verified_claims(form['client_assertion'], audience)
         scopes = (form.get('scope') or '').split()
-        if not scopes or any(not s.startswith('okta.') for s in scopes):
+        if not scopes or any(not s.startswith('okta.') for s in scopes) or any(
+                s in FEATURE_SCOPES and not self.has_feature(FEATURE_SCOPES[s]) for s in scopes):
             raise OAuthError(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.')
         token = 'eyJsim.' + uuid.uuid4().hex + uuid.uuid4().hex
         lifetime = (TOKEN_LIFETIME_SECONDS if self.token_lifetime is None else self.token_lifetime) / self.time_scale

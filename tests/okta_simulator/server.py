@@ -73,7 +73,22 @@ ROUTES = [
     ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens', 'revoke_user_client_tokens'),
     ('GET', '/api/v1/users/{id}/clients/{id}/tokens/{id}', 'get_user_client_token'),
     ('DELETE', '/api/v1/users/{id}/clients/{id}/tokens/{id}', 'revoke_user_client_token'),
+    ('POST', '/api/v1/users/{id}/lifecycle/suspend', 'suspend_user'),
+    ('POST', '/api/v1/users/{id}/lifecycle/unsuspend', 'unsuspend_user'),
+    ('GET', '/api/v1/users/{id}/risk', 'get_user_risk'),
+    ('PUT', '/api/v1/users/{id}/risk', 'put_user_risk'),
 ]
+
+# Features an org may lack, all on by default: --disable-feature NAME, Simulator(disabled_features=[...]),
+# POST /_simulator/features {"NAME": false}. Without one, its calls answer Okta's "Feature not enabled
+# exception" (FEATURE_NOT_ENABLED) and the token endpoint does not grant its scopes (oauth.FEATURE_SCOPES).
+FEATURES = {
+    'identity_threat_protection': 'Identity Threat Protection: GET and PUT /api/v1/users/{userId}/risk',
+}
+FEATURE_NOT_ENABLED = ('E0000015', 'You do not have permission to access the feature you are requesting')
+RISK_LEVELS = ('HIGH', 'MEDIUM', 'LOW')
+RISK_REASON = re.compile(r'^[a-zA-Z0-9\s\-,.]*$')  # UserRiskRequest.riskReason, the spec's pattern
+DEFAULT_RISK_REASON = 'override.by.admin'  # "If riskReason isn't provided, the reason defaults to override.by.admin"
 
 
 def okta_error(code, summary, causes=()):
@@ -337,6 +352,7 @@ class Simulator:
     session's own ``102…`` ID).
     ``oauth_grants_per_user``: refresh tokens each seeded user holds, from the org's seeded OAuth
     apps in turn (``GET /api/v1/users/{userId}/clients`` and ``…/clients/{clientId}/tokens``).
+    ``disabled_features``: names of FEATURES the org lacks (all are on by default).
     """
 
     def __init__(self, host='127.0.0.1', port=0, api_tokens=None, access_tokens=(), latency_ms=0,
@@ -345,7 +361,7 @@ class Simulator:
                  rate_limit=None, endpoint_rate_limits=None, rate_window_seconds=None,
                  fault_rate=0.0, fault_kinds=('503',), clock_skew_seconds=0, seed=0,
                  users=0, sessions_per_user=0, groups=0, page_limit_max=200, tls_cert=None, tls_key=None,
-                 check_spec=False, engine=IDENTITY_ENGINE, oauth_grants_per_user=0):
+                 check_spec=False, engine=IDENTITY_ENGINE, oauth_grants_per_user=0, disabled_features=()):
         legacy = rate_limit is not None or endpoint_rate_limits or rate_window_seconds is not None
         profile = profile or (KIND if legacy else 'developer')
         if legacy and profile != KIND:
@@ -377,7 +393,12 @@ class Simulator:
         self.concurrency_limited = 0
         self.expired_tokens = 0
         self.connections = set()
-        self.oauth = AuthorizationServer(self.clock, token_lifetime_seconds, self.time_scale)
+        unknown = sorted(set(disabled_features) - set(FEATURES))
+        if unknown:
+            raise ValueError('unknown feature(s) %s (known: %s)' % (', '.join(unknown), ', '.join(sorted(FEATURES))))
+        self.features = dict((name, name not in disabled_features) for name in FEATURES)
+        self.oauth = AuthorizationServer(self.clock, token_lifetime_seconds, self.time_scale,
+                                         has_feature=lambda name: self.features.get(name, True))
         self.slow_seconds = 3.0
         self.redirect_location = 'http://127.0.0.1:9'
         self.org.seed(users, sessions_per_user, groups, oauth_grants_per_user)
@@ -1016,6 +1037,71 @@ class OktaHandler(BaseHTTPRequestHandler):
             return self._not_found(params[2], 'Token')
         return 204, None, None
 
+    # -- lifecycle and risk ----------------------------------------------------
+
+    def _feature_off(self, name):
+        """Okta's answer to a call of a feature the org does not have, or None. 401 E0000015 with no
+        causes, after the call was counted in its bucket: okta-sdk-python's cassettes (test_users_it
+        test_list_user_blocks, test_device_posture_check_it), and Okta's error catalogue ("Feature not
+        enabled exception", 401)."""
+        if self.simulator.features.get(name, True):
+            return None
+        return 401, okta_error(*FEATURE_NOT_ENABLED), None
+
+    def api_suspend_user(self, params, query, body):
+        """200 ``{}`` (okta-sdk-python's cassette test_comprehensive_user_lifecycle); a user who is not ACTIVE
+        is 400 E0000001 (Okta's Users API reference until 2025; the body: oktasdk-python's tests)."""
+        user, problem = self.simulator.org.suspend_user(params[0], actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 400, okta_error('E0000001', 'Api validation failed: suspendUser',
+                                   ['Cannot suspend a user that is not active']), None
+        return 200, {}, None
+
+    def api_unsuspend_user(self, params, query, body):
+        user, problem = self.simulator.org.unsuspend_user(params[0], actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 400, okta_error('E0000001', 'Api validation failed: suspendUser',
+                                   ['Cannot unsuspend a user that is not suspended']), None
+        return 200, {}, None
+
+    def _risk_body(self, user_id, risk):
+        path = '/api/v1/users/%s' % quote(user_id, safe='')
+        return dict(risk, _links={'self': {'href': self._base() + path + '/risk', 'hints': {'allow': ['GET', 'PUT']}},
+                                  'user': {'href': self._base() + path, 'hints': {'allow': ['GET']}}})
+
+    def api_get_user_risk(self, params, query, body):
+        off = self._feature_off('identity_threat_protection')
+        if off:
+            return off
+        if params[0] not in self.simulator.org.users:
+            return self._not_found(params[0], 'User')
+        return 200, self._risk_body(params[0], self.simulator.org.risk_of(params[0])), None
+
+    def api_put_user_risk(self, params, query, body):
+        """201 the first time a user's risk is set, 200 after (the spec: "Created" / "Updated the user's
+        risk"); ``reason`` is the ``riskReason`` given, else override.by.admin."""
+        off = self._feature_off('identity_threat_protection')
+        if off:
+            return off
+        if params[0] not in self.simulator.org.users:
+            return self._not_found(params[0], 'User')
+        if body is ValueError or not isinstance(body, dict):
+            return 400, okta_error('E0000003', 'The request body was not well-formed.'), None
+        level, reason = body.get('riskLevel'), body.get('riskReason', DEFAULT_RISK_REASON)
+        if level not in RISK_LEVELS:
+            return 400, okta_error('E0000001', 'Api validation failed: riskLevel',
+                                   ['riskLevel: must be one of %s' % ', '.join(RISK_LEVELS)]), None
+        if not isinstance(reason, str) or len(reason) > 500 or not RISK_REASON.match(reason):
+            return 400, okta_error('E0000001', 'Api validation failed: riskReason', [
+                'riskReason: at most 500 letters, digits, spaces, hyphens, commas and periods']), None
+        created, risk = self.simulator.org.set_risk(params[0], level, reason or DEFAULT_RISK_REASON,
+                                                    actor=self._actor())
+        return (201 if created else 200), self._risk_body(params[0], risk), None
+
     # -- test-only endpoints (not Okta) --------------------------------------
 
     def _admin(self, action, query, body):
@@ -1033,6 +1119,7 @@ class OktaHandler(BaseHTTPRequestHandler):
                 state['inFlight'] = {'cap': sim.in_flight.cap, 'peak': sim.in_flight.peak}
             state['faultsInjected'] = sim.faults.injected
             state['oauthGrants'] = sim.oauth.grants
+            state['features'] = dict(sim.features)
             if sim.spec_checker is not None:
                 with sim.spec_checker.lock:
                     state['specChecked'] = sim.spec_checker.checked
@@ -1056,6 +1143,8 @@ class OktaHandler(BaseHTTPRequestHandler):
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')
             if user is None:
                 return self._send(404, {'error': 'no such user'})
+            if user['status'] != 'ACTIVE':
+                return self._send(409, {'error': 'a %s user cannot sign in' % user['status']})
             lifetime = body.get('lifetimeSeconds')  # Okta seconds, scaled like every other duration
             session = sim.org.add_session(user['id'], body.get('status', 'ACTIVE'), body.get('ip'), mfa=body.get('mfa'),
                                           lifetime=None if lifetime is None else float(lifetime) / sim.time_scale)
@@ -1079,6 +1168,15 @@ class OktaHandler(BaseHTTPRequestHandler):
             # The next ``count`` events of ``eventType`` are not logged: for tests of what finds them.
             sim.org.withhold(body['eventType'], int(body.get('count', 1)))
             return self._send(204)
+        if action == 'features' and self.command == 'GET':
+            return self._send(200, dict(sim.features))
+        if action == 'features' and self.command == 'POST':
+            unknown = sorted(set(body) - set(FEATURES))
+            if unknown or not all(isinstance(v, bool) for v in body.values()):
+                return self._send(400, {'error': 'expected {"feature": true|false}; known features: %s'
+                                                 % ', '.join(sorted(FEATURES))})
+            sim.features.update(body)
+            return self._send(200, dict(sim.features))
         if action == 'refresh-tokens' and self.command == 'POST':
             # Refresh tokens a user holds of one of the org's apps (by default the first seeded app).
             user = sim.org.find_user(body.get('login') or body.get('userId') or '')

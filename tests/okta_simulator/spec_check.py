@@ -57,6 +57,9 @@ CURRENT_OPERATIONS = {
     '/api/v1/users/{userId}/clients': ('get',),
     '/api/v1/users/{userId}/clients/{clientId}/tokens': ('get', 'delete'),
     '/api/v1/users/{userId}/clients/{clientId}/tokens/{tokenId}': ('get', 'delete'),
+    '/api/v1/users/{id}/lifecycle/suspend': ('post',),
+    '/api/v1/users/{id}/lifecycle/unsuspend': ('post',),
+    '/api/v1/users/{userId}/risk': ('get', 'put'),
 }
 LEGACY_OPERATIONS = {'/api/v1/sessions': ('post',)}
 
@@ -169,6 +172,18 @@ def find_operation(document, method, raw_path):
     return None
 
 
+def declares_no_body(document, response):
+    """Whether the spec gives an answer ``content: {}``: no media type, so nothing to check the body
+    against. Okta writes that for bodies it does send: suspendUser's 200 is ``content: {}`` while Okta
+    answers ``{}`` (okta-sdk-python's cassette test_comprehensive_user_lifecycle)."""
+    ref = response.get('$ref') if isinstance(response, dict) else None
+    if ref:
+        response = document
+        for part in ref[2:].split('/'):
+            response = response[part]
+    return isinstance(response, dict) and response.get('content') == {}
+
+
 def field_path(schema_error):
     return '.'.join('*' if isinstance(part, int) else str(part) for part in schema_error.absolute_path)
 
@@ -205,7 +220,8 @@ class SpecChecker:
                               content_type=headers.get('Content-Type', 'application/json').split(';')[0])
         problems = [str(error) for error in openapi.iter_request_errors(request)]
         nulls = []
-        if str(status) in operation['responses'] and status != 204:
+        if str(status) in operation['responses'] and status != 204 and not declares_no_body(
+                document, operation['responses'][str(status)]):
             response = MockResponse(payload or b'', status_code=status, headers=dict(response_headers),
                                     content_type='application/json')
             for error in openapi.iter_response_errors(request, response):

@@ -94,6 +94,7 @@ class Org:
         self.oauth_clients = {}     # client_id -> the app, in the order they were added
         self.refresh_tokens = {}    # token id -> refresh token (OAuth2RefreshToken without the links)
         self.token_revocations = []
+        self.user_risk = {}         # user id -> {'riskLevel', 'reason'} once an admin set it
         for name, client_uri, logo_uri, universal_logout in SEEDED_CLIENTS:
             self.add_oauth_client(name, client_uri, logo_uri, universal_logout)
 
@@ -364,6 +365,8 @@ class Org:
             grant = self.session_tokens.pop(token, None)
             if grant is None or grant['expires'] < self.clock():
                 return None
+            if self.users[grant['userId']]['status'] != 'ACTIVE':
+                return None  # "Suspended users can't sign in to Okta" (the spec, suspendUser)
             return self.add_session(grant['userId'], mfa=False)  # a password-only session, as in the cassettes
 
     def refresh_session(self, session_id):
@@ -404,6 +407,57 @@ class Org:
                 self.revoke_tokens(user_id, actor=actor, via='sessions')
             return True
 
+    # -- lifecycle and risk ---------------------------------------------------------
+
+    def _set_status(self, user, status):
+        now = iso(self.clock())
+        user['status'], user['statusChanged'], user['lastUpdated'] = status, now, now
+
+    def suspend_user(self, id_or_login, actor=None):
+        """(user, problem): problem None when suspended, 'not_active' for a user who is not ACTIVE; user None
+        when there is none. "When a user is suspended, their user sessions are also cleared" (Okta's admin
+        role permission okta.users.lifecycle.suspend)."""
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is None or user['status'] != 'ACTIVE':
+                return user, user and 'not_active'
+            self._set_status(user, 'SUSPENDED')
+            self.purge_expired()
+            doomed = [sid for sid, session in self.sessions.items() if session['userId'] == user['id']]
+            for session_id in doomed:
+                self._drop_session(session_id)
+            self.revocations.append({'kind': 'suspend', 'userId': user['id'], 'sessionsCleared': len(doomed)})
+            self.log_event('user.lifecycle.suspend', 'Suspend Okta user', user['id'], admin=actor)
+            return user, None
+
+    def unsuspend_user(self, id_or_login, actor=None):
+        """(user, problem): problem None when ACTIVE again, 'not_suspended' for a user who is not SUSPENDED."""
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is None or user['status'] != 'SUSPENDED':
+                return user, user and 'not_suspended'
+            self._set_status(user, 'ACTIVE')
+            self.log_event('user.lifecycle.unsuspend', 'Unsuspend Okta user', user['id'], admin=actor)
+            return user, None
+
+    def risk_of(self, user_id):
+        """The user's risk: riskLevel NONE (and no reason) until one is set."""
+        with self.lock:
+            return dict(self.user_risk.get(user_id) or {'riskLevel': 'NONE'})
+
+    def set_risk(self, user_id, level, reason, actor=None):
+        """(created, risk): created when the user had no risk yet. A change of level logs user.risk.change."""
+        with self.lock:
+            prior = self.user_risk.get(user_id)
+            self.user_risk[user_id] = {'riskLevel': level, 'reason': reason}
+            prior_level = prior['riskLevel'] if prior else 'NONE'
+            if prior_level != level:
+                order = ('NONE', 'LOW', 'MEDIUM', 'HIGH')
+                self.log_event('user.risk.change', 'User risk level changed', user_id, admin=actor, debug_data={
+                    'riskLevel': level, 'priorRiskLevel': prior_level, 'reasonCode': reason,
+                    'direction': 'increase' if order.index(level) > order.index(prior_level) else 'decrease'})
+            return prior is None, dict(self.user_risk[user_id])
+
     def snapshot(self, with_sessions=True):
         with self.lock:
             self.purge_expired()
@@ -418,7 +472,9 @@ class Org:
                 'oauthClients': [{'clientId': c['client_id'], 'name': c['client_name'],
                                   'universalLogout': c['universalLogout']} for c in self.oauth_clients.values()],
                 'eventCount': len(self.events),
-                'users': [{'id': u['id'], 'login': u['profile']['login']} for u in self.users.values()],
+                'users': [{'id': u['id'], 'login': u['profile']['login'], 'status': u['status'],
+                           'riskLevel': self.user_risk.get(u['id'], {}).get('riskLevel', 'NONE')}
+                          for u in self.users.values()],
                 'groups': [{'id': g['id'], 'name': g['profile']['name'], 'memberCount': len(g['members'])}
                            for g in self.groups.values()],
             }
