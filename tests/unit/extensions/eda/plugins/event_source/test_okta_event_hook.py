@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import asyncio
+import http.client
 import json
 import logging
 import re
@@ -466,3 +467,87 @@ def test_event_counts_as_seen_only_once_it_is_queued(receiver, server):
     retry.join(10)
     assert answers == {'first': 500, 'retry': 200}
     assert running.queued() == [event(40)]
+
+
+# -- what Okta does -------------------------------------------------------------------------------------------------
+
+def call(port, method='GET', body=None, headers=None, context=None, chunked=False):
+    """(status, parsed JSON or None) of one request made as an HTTP client (Okta) makes it."""
+    if context is not None:
+        connection = http.client.HTTPSConnection('127.0.0.1', port, timeout=10, context=context)
+    else:
+        connection = http.client.HTTPConnection('127.0.0.1', port, timeout=10)
+    try:
+        if chunked:
+            connection.request(method, '/okta/events', body=iter([body[:10], body[10:]]), headers=headers or {},
+                               encode_chunked=True)
+        else:
+            connection.request(method, '/okta/events', body=body, headers=headers or {})
+        response = connection.getresponse()
+        raw = response.read()
+    finally:
+        connection.close()
+    try:
+        return response.status, json.loads(raw) if raw else None
+    except ValueError:
+        return response.status, raw
+
+
+def okta_delivery(org_url, *events):
+    """An Event Hook delivery as Okta sends it (developer.okta.com, "Event hooks": the request body)."""
+    return json.dumps({'eventType': 'com.okta.event_hook', 'eventTypeVersion': '1.0', 'cloudEventsVersion': '0.1',
+                       'source': org_url + '/api/v1/eventHooks/whoql0HfiLGPWc8Jx0g3', 'eventId': str(uuid.uuid4()),
+                       'eventTime': events[0]['published'], 'contentType': 'application/json',
+                       'data': {'events': list(events)}}).encode('utf-8')
+
+
+@pytest.mark.parametrize('tls', [False, True], ids=['http', 'https'])
+@pytest.mark.parametrize('server', SERVERS)
+def test_okta_verifies_the_hook_and_delivers_events(receiver, okta_sim, tmp_path, caplog, server, tls):
+    """What Okta does with a hook, over HTTP and HTTPS: the one-time verification GET is answered with the
+    challenge; deliveries without the exact secret get 401 and queue nothing; a delivery with it gets 200 and
+    its events (LogEvents of the simulator's System Log) are queued unchanged, in order, once - Okta's retry
+    of the same delivery queues nothing; chunked bodies work; malformed or oversized bodies and other methods
+    are refused. The secret is in no log line."""
+    sim = okta_sim(users=12)
+    context = None
+    args = {'max_body_size': 65536}
+    if tls:
+        from ansible_collections.identity.okta.tests.okta_simulator.tls import write_self_signed
+        args['certfile'], args['keyfile'] = write_self_signed(str(tmp_path))
+        context = ssl.create_default_context(cafile=args['certfile'])
+    running = receiver(server, **args)
+
+    def request(*call_args, **call_kwargs):
+        return call(running.port, *call_args, context=context, **call_kwargs)
+
+    assert request(headers={'X-Okta-Verification-Challenge': 'challenge-1'}) == (200, {'verification': 'challenge-1'})
+    assert request()[0] == 400, 'a GET without a challenge'
+
+    events = [sim.admin('POST', 'events', {'login': login, 'eventType': 'user.account.report_suspicious_activity_by_enduser'})
+              for login in ('user9@example.com', 'user10@example.com')]
+    payload = okta_delivery(sim.base_url, *events)
+    json_type = {'Content-Type': 'application/json'}
+    for wrong in (None, SECRET[:-1] + 'x', 'short', 'Bearer ' + SECRET, SECRET.upper()):
+        headers = dict(json_type, Authorization=wrong) if wrong is not None else json_type
+        assert request('POST', payload, headers)[0] == 401, wrong
+    assert running.queued() == []
+
+    good = dict(json_type, Authorization=SECRET)
+    assert request('POST', payload, good) == (200, None)
+    assert running.queued() == events
+    assert request('POST', payload, good) == (200, None), 'the same delivery again (Okta retries after 3 s)'
+    assert running.queued() == []
+
+    third = sim.admin('POST', 'events', {'login': 'user11@example.com', 'eventType': 'user.session.start'})
+    assert request('POST', okta_delivery(sim.base_url, third), good, chunked=True) == (200, None)
+    assert running.queued() == [third]
+
+    assert request('POST', b'{"data": ', good)[0] == 400, 'malformed JSON'
+    assert request('POST', b'{"data": {}}', good)[0] == 400, 'no data.events'
+    assert request('POST', b'x' * 70000, good)[0] == 413, 'larger than max_body_size'
+    assert request('PUT', payload, good)[0] == 405
+    assert running.queued() == []
+    running.stop()
+    assert 'Answered the Okta Event Hook verification request' in caplog.text
+    assert SECRET not in caplog.text
