@@ -1,23 +1,21 @@
 #!/usr/bin/env bash
-# Event-Driven Ansible against the Okta simulator:
-#  1. source_plugins.py drives the event source plugins okta_system_log and okta_event_hook
-#     directly (their main(queue, args), loaded as ansible-rulebook loads them). Always runs.
-#  2. rulebook_e2e.py runs ansible-rulebook for real with the collection's rulebooks: a sign-in
-#     from a blocked address or a pushed Event Hook delivery ends in the user's sessions cleared.
-#     ansible-rulebook is installed from requirements/eda.txt into a virtualenv of its own under
-#     ~/.cache/identity-okta/ (or $OKTA_EDA_VENV), once per version of that file. If it cannot be
-#     installed or cannot start (it needs Java 17+), this part is skipped with the reason;
-#     OKTA_EDA_REQUIRE_RULEBOOK=1 makes that a failure.
+# Event-Driven Ansible against the Okta simulator: rulebook_e2e.py runs ansible-rulebook for real with
+# the collection's rulebooks - a sign-in from a blocked address or a pushed Event Hook delivery ends in
+# the user's sessions cleared; a rulebook stopped and started again on the poller's cursor file acts on
+# what happened meanwhile, and on nothing twice.
+# The event sources themselves (okta_system_log and okta_event_hook driven directly, their arguments,
+# a poller killed mid-page) are tested with pytest: tests/unit/extensions/eda/plugins/event_source/.
+# ansible-rulebook is installed from requirements/eda.txt into a virtualenv of its own under
+# ~/.cache/identity-okta/ (or $OKTA_EDA_VENV), once per version of that file. If it cannot be
+# installed or cannot start (it needs Java 17+), the test is skipped with the reason;
+# OKTA_EDA_REQUIRE_RULEBOOK=1 makes that a failure.
 set -eu
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
-# A developer org whose System Log bucket allows 40 calls a minute (20 for one token or app: LOGS_LIMIT in
-# source_plugins.py), Okta's minute run as 2 s (time scale 30).
+# A developer org whose System Log bucket allows 40 calls a minute (20 for the one API token that the poller
+# and the module share), Okta's minute run as 2 s (time scale 30): the poller polls every second.
 source ../setup_okta_simulator/start.sh --profile developer --time-scale 30 --bucket-limit logs=40 \
     --users 12 --sessions-per-user 2
 WORK=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/okta_eda.XXXXXX")
-
-echo "=== event source plugins, driven directly"
-python source_plugins.py "$COLLECTION_ROOT"
 
 skip() {
     echo "SKIPPED the ansible-rulebook end-to-end test: $*"

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The simulator's test-only API, for the two test scripts of this target."""
+"""The simulator's test-only API, for rulebook_e2e.py."""
 
 from __future__ import absolute_import, division, print_function
 
