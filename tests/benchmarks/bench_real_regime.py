@@ -735,8 +735,8 @@ def print_targets(args, results):
         for record in records:
             ok_429.append((profile, workload, record['rate_limited'] + record['concurrency_limited']))
     bad = [(p, w, n) for p, w, n in ok_429 if n]
-    print('  0 x 429: %s' % ('met (%d module runs, no 429)' % len(ok_429) if not bad else
-                              'NOT met: %s' % ', '.join('%s %s: %d' % t for t in bad)))
+    print('  0 x 429: %s' % ('met (%d module runs, no 429)' % len(ok_429) if not bad
+                             else 'NOT met: %s' % ', '.join('%s %s: %d' % t for t in bad)))
     for profile in args.profiles:
         for workload in args.workloads:
             records = results.get((profile, workload, 'module'))
@@ -748,7 +748,7 @@ def print_targets(args, results):
                 verdict = 'met' if ratio <= 1.1 else 'NOT met'
             else:
                 verdict = 'not judged (%s)' % ('window %.1f s < 10 s' % record['window'] if record['window'] < 10
-                                              else 'bound %.1f s < 60 s' % record['bound'])
+                                               else 'bound %.1f s < 60 s' % record['bound'])
             print('  <= 1.1 x bound, %-10s %-9s %7.1f s / %7.1f s = %.3fx: %s'
                   % (profile, workload, median, record['bound'], ratio, verdict))
     for profile in args.profiles:
@@ -855,7 +855,7 @@ def run_memory(bench, args):
         per_item = (large['rss'] - small['rss']) / extra
         print('  %d -> %d users: peak RSS %+.1f MiB = %.0f bytes per extra user (target <= 500): %s; result JSON alone '
               '%.0f bytes per user' % (small['count'], large['count'], (large['rss'] - small['rss']) / mib, per_item,
-                                      'met' if per_item <= 500 else 'NOT met', (large['output'] - small['output']) / extra))
+                                       'met' if per_item <= 500 else 'NOT met', (large['output'] - small['output']) / extra))
     if args.memory_trace:
         traced = [one(count, True) for count in counts]
         print('  Where it goes (tracemalloc: Python allocations in MiB, peak of each phase; a second run per count):')

@@ -302,9 +302,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
         if body is not None:
             headers.append(('Content-Length', str(len(body))))
-        # One retry, for idempotent calls only, when a kept-alive upstream connection turned out to be closed.
-        attempts = 2 if self.command in ('GET', 'PUT', 'DELETE') else 1
-        for attempt in range(attempts):
+        response = payload = error = None
+        for attempt in range(2):
+            # A second attempt only for an idempotent call whose kept-alive upstream connection had been closed.
+            if attempt and self.command not in ('GET', 'PUT', 'DELETE', 'HEAD'):
+                break
             connection = self._upstream_connection(fresh=attempt > 0)
             try:
                 connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
@@ -315,15 +317,15 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                 payload = response.read()
                 break
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
-                error = exc
+                error, response = exc, None
             except (OSError, http.client.HTTPException) as exc:
-                error = exc
-                attempts = 0
-            if attempt + 1 >= attempts:
-                self.server.upstream_errors += 1
-                self._upstream_connection(fresh=True)
-                self.close_connection = True
-                return self._reply(502, {'error': 'upstream: %s' % error}, {})
+                error, response = exc, None
+                break
+        if response is None:
+            self.server.upstream_errors += 1
+            self._upstream_connection(fresh=True)
+            self.close_connection = True
+            return self._reply(502, {'error': 'upstream: %s' % error}, {})
         self.send_response_only(response.status, response.reason)
         for name, value in response.getheaders():  # a list: Okta's one Link header per relation stays so
             lower = name.lower()
