@@ -181,10 +181,8 @@ def session_end_events(client, session_ids, user_ids, since):
     """``(key, event)`` for each ``user.session.end`` event of one of ``session_ids`` (Identity Engine's idx...
     IDs, logged as externalSessionId and rootSessionId) or whose target is one of ``user_ids``."""
     context = ('authenticationContext.externalSessionId', 'authenticationContext.rootSessionId')
-    for pair in _events_of(client, SESSION_ENDED, context, session_ids, _session_ids_of, since):
-        yield pair
-    for pair in _events_of(client, SESSION_ENDED, ('target.id',), user_ids, _target_ids_of, since):
-        yield pair
+    yield from _events_of(client, SESSION_ENDED, context, session_ids, _session_ids_of, since)
+    yield from _events_of(client, SESSION_ENDED, ('target.id',), user_ids, _target_ids_of, since)
 
 
 # -- containment: risk, lifecycle, OAuth tokens, Universal Logout ---------------------------------------

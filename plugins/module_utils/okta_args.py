@@ -170,8 +170,8 @@ def _check_one(name, value, rule):
         raise ValueError('%s %s' % (name, exc))
     choices = rule.get('choices')
     if choices is not None and value not in choices:
-        raise ValueError('%s must be one of %s, got %s' % (name, ', '.join(str(c) for c in choices),
-                                                          'another value' if rule.get('secret') else _shown(value)))
+        shown = 'another value' if rule.get('secret') else _shown(value)
+        raise ValueError('%s must be one of %s, got %s' % (name, ', '.join(str(c) for c in choices), shown))
     if rule['type'] in ('int', 'float'):
         too_low = (rule.get('above') is not None and not value > rule['above']) or \
                   (rule.get('minimum') is not None and value < rule['minimum'])

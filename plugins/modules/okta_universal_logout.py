@@ -75,6 +75,9 @@ results:
           credential without the scope, with the reason in RV(results[].msg)), V(not_found), V(failed),
           V(skipped_protected), V(skipped_done) or V(not_attempted).
       type: str
+    msg:
+      description: Why it was skipped or failed.
+      type: str
     request_id:
       description: Okta's C(X-Okta-Request-Id) of the call.
       type: str

@@ -111,7 +111,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import susp
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import SKIPPED, USERS_ARGUMENT_SPEC, UserBulkRun
 
-ACTIVE, SUSPENDED = 'ACTIVE', 'SUSPENDED'
+ACTIVE = 'ACTIVE'
+SUSPENDED = 'SUSPENDED'
 UNCHANGED = 'unchanged'
 
 
