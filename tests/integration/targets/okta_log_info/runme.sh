@@ -23,7 +23,8 @@ state = json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/state'))
 [report] = glob.glob('okta-reports/revoke-sessions-from-ip-*.csv')
 rows = list(csv.DictReader(open(report)))
 assert [r['result'] for r in rows] == ['revoked', 'revoked'], rows
-left = [s for s in state['sessions'] if s['id'] in {r['session_id'] for r in rows}]
+# The System Log names sessions by their Identity Engine ID (idx...); the simulator's state has it as externalId.
+left = [s for s in state['sessions'] if {s['id'], s.get('externalId')} & {r['session_id'] for r in rows}]
 assert left == [], left
 # 6 seeded + 2 from 203.0.113.66 + 1 of the user with an odd login (runme.yml) stay; the 2 from 198.18.0.99 are gone
 assert state['sessionCount'] == 9, state['sessionCount']
@@ -63,4 +64,27 @@ logs = [r for r in json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/r
 sent = parse_qs(logs[-1]['query'])['filter'][0]
 assert 'actor.alternateId eq "nobody@example.com\\" or actor.alternateId sw \\""' in sent, sent
 print('revoke_sessions_from_ip: the injection selected 0 of %d sessions and revoked none' % after['sessionCount'])
+PY
+
+# Issue 14: scope=users signs out every user seen from the address, all of their sessions (user5 also has a
+# session from elsewhere, which goes too); scope=sessions (above) revoked only the sessions from there.
+mkdir wide && cd wide
+python - "$OKTA_ORG_URL" <<'PY'
+import json, sys, urllib.request
+request = urllib.request.Request(sys.argv[1] + '/_simulator/sessions', method='POST',
+                                 data=json.dumps({'login': 'user5@example.com', 'ip': '198.18.0.77'}).encode())
+urllib.request.urlopen(request)
+PY
+ANSIBLE_LOCALHOST_WARNING=false ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" \
+    "$COLLECTION_ROOT/playbooks/revoke_sessions_from_ip.yml" -e '{"ips": ["198.18.0.77"]}' -e since=1h -e scope=users
+python - "$OKTA_ORG_URL" <<'PY'
+import csv, glob, json, sys, urllib.request
+state = json.load(urllib.request.urlopen(sys.argv[1] + '/_simulator/state'))
+user5 = [u['id'] for u in state['users'] if u['login'] == 'user5@example.com'][0]
+[report] = glob.glob('okta-reports/revoke-sessions-from-ip-*.csv')
+rows = list(csv.DictReader(open(report)))
+assert [(r['user_id'], r['result']) for r in rows] == [(user5, 'cleared')], rows
+assert [s for s in state['sessions'] if s['userId'] == user5] == [], 'a session of user5 is left'
+assert state['revocations'][-1]['kind'] == 'user' and state['revocations'][-1]['userId'] == user5
+print('revoke_sessions_from_ip scope=users: the user seen from 198.18.0.77 signed out of both sessions')
 PY
