@@ -447,9 +447,12 @@ class Child:
         env.pop('PYTHONPATH', None)  # as ansible-rulebook: the source finds its collection from its own path
         for name in ('OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN'):
             env.pop(name, None)
-        self.process = subprocess.Popen(
-            [sys.executable, '-c', CHILD, os.path.abspath(okta_system_log.__file__), json.dumps(args), str(block_at)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work, env=env)
+        self.stderr_path = os.path.join(work, 'child-%d.stderr' % block_at)
+        with open(self.stderr_path, 'wb') as stderr:
+            # Unbuffered: a line that was read is off the pipe, and select() sees exactly what is left.
+            self.process = subprocess.Popen(
+                [sys.executable, '-c', CHILD, os.path.abspath(okta_system_log.__file__), json.dumps(args), str(block_at)],
+                stdout=subprocess.PIPE, stderr=stderr, cwd=work, env=env, bufsize=0)
 
     def handed_over(self, timeout):
         """The uuid of the next event handed over, or None when there is none within ``timeout`` seconds."""
@@ -459,7 +462,8 @@ class Child:
                 return None
         line = self.process.stdout.readline()
         if not line:
-            raise AssertionError('the poller process ended (%s): %s' % (self.process.wait(5), self.process.stderr.read()))
+            with open(self.stderr_path) as stderr:
+                raise AssertionError('the poller process ended (%s): %s' % (self.process.wait(5), stderr.read()))
         return json.loads(line)
 
     def kill(self):
@@ -467,7 +471,6 @@ class Child:
             self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
         self.process.stdout.close()
-        self.process.stderr.close()
 
 
 def test_a_poller_killed_mid_page_neither_loses_nor_repeats(okta_sim, tmp_path):
