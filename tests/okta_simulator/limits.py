@@ -53,6 +53,10 @@ BUCKET_OF_ROUTE = {
     ('GET', '/api/v1/groups/{id}/users'): 'groups',
     ('GET', '/api/v1/logs'): 'logs',
     ('POST', '/oauth2/v1/token'): 'oauth-token',
+    # apimutex: /oauth2/v1/revoke, /introspect, /logout ... -> /oauth2/v1; Okta's row "OAuth2 requests for the Org
+    # Authorization Server: /oauth2/v1* except /oauth2/v1/clients, /authorize, /token". The map predates the
+    # endpoint, whose bucket is so inferred.
+    ('POST', '/oauth2/v1/global-token-revocation'): 'oauth2',
 }
 
 # Okta's bucket behind each name, as its rate-limit dashboard and terraform-provider-okta's
@@ -64,6 +68,7 @@ BUCKET_PATHS = {
     'groups': '/api/v1/groups',
     'logs': '/api/v1/logs',
     'oauth-token': '/oauth2/v1/token',
+    'oauth2': '/oauth2/v1*',
 }
 
 # Per-minute limits of each bucket. developer: Okta's "Integrator Free Plan" (formerly
@@ -73,13 +78,13 @@ BUCKET_PATHS = {
 PROFILES = {
     'developer': {
         'buckets': {'sessions': 100, 'users': 100, 'user-get': 100, 'groups': 100, 'logs': 20,
-                    'oauth-token': 300, 'default': 100},
+                    'oauth-token': 300, 'oauth2': 300, 'default': 100},
         'concurrency': 35,
         'token_share_percent': 50,
     },
     'production': {
         'buckets': {'sessions': 750, 'users': 600, 'user-get': 2000, 'groups': 500, 'logs': 120,
-                    'oauth-token': 2000, 'default': 1200},
+                    'oauth-token': 2000, 'oauth2': 2000, 'default': 1200},
         'concurrency': 75,
         'token_share_percent': 50,
     },

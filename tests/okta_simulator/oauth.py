@@ -20,6 +20,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 TOKEN_PATH = '/oauth2/v1/token'
+GLOBAL_TOKEN_REVOCATION_METHOD = 'POST'
+GLOBAL_TOKEN_REVOCATION_PATH = '/oauth2/v1/global-token-revocation'
+# Subject identifier formats of a Global Token Revocation request and their members (Okta's OAuth spec
+# 2026.06.3: sub_id is SubIdOpaque or SubIdIssSub, told apart by format).
+SUB_ID_FORMATS = {'opaque': ('id',), 'iss_sub': ('iss', 'sub')}
 ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 TOKEN_LIFETIME_SECONDS = 3600  # Okta's access tokens: expires_in 3600 in okta-sdk-python's cassettes (test_dpop_it)
 
@@ -48,13 +53,39 @@ REQUIRED_SCOPES = {
     ('POST', '/api/v1/users/{id}/lifecycle/unsuspend'): 'okta.users.manage',
     ('GET', '/api/v1/users/{id}/risk'): 'okta.userRisk.read',
     ('PUT', '/api/v1/users/{id}/risk'): 'okta.userRisk.manage',
+    # Okta's OAuth spec 2026.06.3, globalTokenRevocation: security apiToken, or oauth2 with this scope.
+    (GLOBAL_TOKEN_REVOCATION_METHOD, GLOBAL_TOKEN_REVOCATION_PATH): 'okta.universalLogout.manage',
 }
 
 # Scopes an org has only with a feature: an org without it does not grant them (see server.FEATURES).
 FEATURE_SCOPES = {
     'okta.userRisk.read': 'identity_threat_protection',
     'okta.userRisk.manage': 'identity_threat_protection',
+    'okta.universalLogout.manage': 'universal_logout',
 }
+
+
+def revocation_subject(body):
+    """``(format, value)`` of a Global Token Revocation request: ``('opaque', user id)`` or
+    ``('iss_sub', (iss, sub))``. ValueError, naming the field, for any other shape: the request body is
+    ``{"sub_id": {"format": "opaque", "id": "00u…"}}`` (or ``iss_sub`` with ``iss`` and ``sub``), each
+    value a non-empty string; ``email``, which the IETF draft allows, is not one of Okta's formats."""
+    if not isinstance(body, dict):
+        raise ValueError('the request body must be a JSON object with sub_id')
+    sub_id = body.get('sub_id')
+    if not isinstance(sub_id, dict):
+        raise ValueError('sub_id: required, an object with format and id')
+    subject_format = sub_id.get('format')
+    if subject_format not in SUB_ID_FORMATS:
+        raise ValueError('sub_id.format: %s is not a supported subject identifier format (%s)'
+                         % (json.dumps(subject_format), ', '.join(sorted(SUB_ID_FORMATS))))
+    values = []
+    for member in SUB_ID_FORMATS[subject_format]:
+        value = sub_id.get(member)
+        if not isinstance(value, str) or not value:
+            raise ValueError('sub_id.%s: required with format %s, a non-empty string' % (member, subject_format))
+        values.append(value)
+    return subject_format, values[0] if len(values) == 1 else tuple(values)
 
 
 def _b64decode(part):

@@ -40,7 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from .limits import KIND, KIND_DEFAULT_LIMIT, OKTA_WINDOW_SECONDS, PROFILES, InFlight, RateLimits
-from .oauth import REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError, has_scope
+from .oauth import (GLOBAL_TOKEN_REVOCATION_PATH, REQUIRED_SCOPES, TOKEN_PATH, AuthorizationServer, OAuthError,
+                    has_scope, revocation_subject)
 from .state import (IDENTITY_ENGINE, REFRESH_TOKEN_LIFETIME_SECONDS, SCOPE_DESCRIPTIONS, SESSION_LIFETIME_SECONDS,
                     SESSION_TOKEN_LIFETIME_SECONDS, Org)
 
@@ -77,6 +78,7 @@ ROUTES = [
     ('POST', '/api/v1/users/{id}/lifecycle/unsuspend', 'unsuspend_user'),
     ('GET', '/api/v1/users/{id}/risk', 'get_user_risk'),
     ('PUT', '/api/v1/users/{id}/risk', 'put_user_risk'),
+    ('POST', GLOBAL_TOKEN_REVOCATION_PATH, 'global_token_revocation'),
 ]
 
 # Features an org may lack, all on by default: --disable-feature NAME, Simulator(disabled_features=[...]),
@@ -84,6 +86,7 @@ ROUTES = [
 # exception" (FEATURE_NOT_ENABLED) and the token endpoint does not grant its scopes (oauth.FEATURE_SCOPES).
 FEATURES = {
     'identity_threat_protection': 'Identity Threat Protection: GET and PUT /api/v1/users/{userId}/risk',
+    'universal_logout': 'Universal Logout: POST /oauth2/v1/global-token-revocation',
 }
 FEATURE_NOT_ENABLED = ('E0000015', 'You do not have permission to access the feature you are requesting')
 RISK_LEVELS = ('HIGH', 'MEDIUM', 'LOW')
@@ -499,6 +502,7 @@ class OktaHandler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'okta-simulator'
     simulator = None  # set by _handler_for
+    _spec_check = None  # (method, path, query, headers, body) of an exchange --check-spec validates
 
     def setup(self):
         super(OktaHandler, self).setup()
@@ -528,7 +532,10 @@ class OktaHandler(BaseHTTPRequestHandler):
         flat = dict(headers, **{'Content-Type': content_type})
         if links:
             flat['Link'] = ', '.join(links)
-        self._answer = (status, flat, payload)
+        check, self._spec_check = self._spec_check, None
+        if check is not None:
+            # Checked before the answer leaves: a client that reads the state next sees this exchange counted.
+            self.simulator.spec_checker.check(*check + (status, flat, payload))
         self.send_response(status)
         if okta_request_id:
             self.send_header('X-Okta-Request-Id', request_id())
@@ -631,14 +638,11 @@ class OktaHandler(BaseHTTPRequestHandler):
 
         fault = sim.faults.pick(self.command, raw_path)
         if sim.spec_checker is not None and not fault:
-            self._answer = None
-            try:
-                return self._answer_api(handler, params, query, body, fault, rate_headers)
-            finally:
-                if self._answer is not None:
-                    sim.spec_checker.check(self.command, raw_path, query, self.headers, self._raw_body,
-                                           self._answer[0], self._answer[1], self._answer[2])
-        return self._answer_api(handler, params, query, body, fault, rate_headers)
+            self._spec_check = (self.command, raw_path, query, self.headers, self._raw_body)
+        try:
+            return self._answer_api(handler, params, query, body, fault, rate_headers)
+        finally:
+            self._spec_check = None
 
     def _take_rate_limit(self, template, principal):
         """Count the call in its bucket: the rate headers, or False after answering 429."""
@@ -1101,6 +1105,29 @@ class OktaHandler(BaseHTTPRequestHandler):
         created, risk = self.simulator.org.set_risk(params[0], level, reason or DEFAULT_RISK_REASON,
                                                     actor=self._actor())
         return (201 if created else 200), self._risk_body(params[0], risk), None
+
+    def api_global_token_revocation(self, params, query, body):
+        """Universal Logout (Okta's OAuth spec 2026.06.3, globalTokenRevocation): 204 once every session
+        and refresh token of the user is revoked. ``{"sub_id": {"format": "opaque", "id": "00u…"}}``; a body
+        of another shape is 400 (the spec: "Bad Request", no schema; Okta's error body here is chosen);
+        ``iss_sub`` needs the Early Access feature "Third-Party IdP Global Token Revocation", which this org
+        does not have; an unknown user is 404 as the IETF draft says ("User Not Found")."""
+        off = self._feature_off('universal_logout')
+        if off:
+            return off
+        if body is None or body is ValueError:
+            return 400, okta_error('E0000003', 'The request body was not well-formed.'), None
+        try:
+            subject_format, subject = revocation_subject(body)
+        except ValueError as exc:
+            return 400, okta_error('E0000001', 'Api validation failed: sub_id', [str(exc)]), None
+        if subject_format != 'opaque':
+            return 400, okta_error('E0000001', 'Api validation failed: sub_id', [
+                'sub_id.format: iss_sub needs the Early Access feature Third-Party IdP Global Token Revocation, '
+                'which this org does not have']), None
+        if self.simulator.org.universal_logout(subject, actor=self._actor()) is None:
+            return self._not_found(subject, 'User')
+        return 204, None, None
 
     # -- test-only endpoints (not Okta) --------------------------------------
 

@@ -8,7 +8,9 @@
 Enabled with ``--check-spec``: each request our client sends and each answer the
 simulator gives is validated with openapi-core against Okta's current spec, release
 2026.06.3 (spec/management-minimal.yaml.gz); ``POST /api/v1/sessions``, which Okta removed
-from its public spec, against release 2025.08.0 (spec/okta-sessions-trimmed.yaml).
+from its public spec, against release 2025.08.0 (spec/okta-sessions-trimmed.yaml); and
+``POST /oauth2/v1/global-token-revocation``, which is not in the management spec, against
+Okta's OAuth spec of the same release 2026.06.3 (spec/oauth-minimal.yaml.gz).
 Mismatches are counted in the state (``specViolations``) so that integration tests fail
 on them.
 
@@ -42,6 +44,7 @@ from openapi_core.testing import MockRequest, MockResponse
 SPEC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'spec')
 CURRENT_SPEC = os.path.join(SPEC_DIR, 'management-minimal.yaml.gz')    # 2026.06.3, one place patched, gzip
 LEGACY_SPEC = os.path.join(SPEC_DIR, 'okta-sessions-trimmed.yaml')     # 2025.08.0, trimmed
+OAUTH_SPEC = os.path.join(SPEC_DIR, 'oauth-minimal.yaml.gz')           # 2026.06.3 OAuth APIs, as published, gzip
 SPEC_PATH = LEGACY_SPEC  # the name tests used before issue 11
 
 # The operations the simulator serves, as the spec names their paths.
@@ -62,6 +65,7 @@ CURRENT_OPERATIONS = {
     '/api/v1/users/{userId}/risk': ('get', 'put'),
 }
 LEGACY_OPERATIONS = {'/api/v1/sessions': ('post',)}
+OAUTH_OPERATIONS = {'/oauth2/v1/global-token-revocation': ('post',)}
 
 # Response fields Okta sends as null although the spec types them as not nullable; '*' is any
 # array index. Sources: the spec's own example ListLogs (components/examples) for the System
@@ -157,8 +161,10 @@ def load_extract(spec_path, operations):
 
 
 def spec_documents():
-    """(current, legacy): the 2026.06.3 and 2025.08.0 documents the checker validates against."""
-    return load_extract(CURRENT_SPEC, CURRENT_OPERATIONS), load_extract(LEGACY_SPEC, LEGACY_OPERATIONS)
+    """(current, legacy, oauth): the 2026.06.3 management, 2025.08.0 and 2026.06.3 OAuth documents the
+    checker validates against."""
+    return (load_extract(CURRENT_SPEC, CURRENT_OPERATIONS), load_extract(LEGACY_SPEC, LEGACY_OPERATIONS),
+            load_extract(OAUTH_SPEC, OAUTH_OPERATIONS))
 
 
 def find_operation(document, method, raw_path):
@@ -211,7 +217,7 @@ class SpecChecker:
             found = find_operation(document, method, raw_path)
             if found is not None:
                 break
-        else:  # not a Management API call (the OAuth token endpoint has its own spec)
+        else:  # a call no extract has
             return
         operation = found[1]
         request = MockRequest(self.base_url, method.lower(), raw_path,

@@ -326,9 +326,9 @@ class Org:
             holding = set(token['clientId'] for token in self.live_tokens(user_id))
             return [dict(client) for client_id, client in self.oauth_clients.items() if client_id in holding]
 
-    def revoke_tokens(self, user_id, client_id=None, token_id=None, actor=None, via='api'):
+    def revoke_tokens(self, user_id, client_id=None, token_id=None, actor=None, via='api', log=True):
         """Revoke the user's refresh tokens (of one app, or one token); how many were revoked. A revocation
-        that finds none logs nothing."""
+        that finds none logs nothing (nor does one with ``log`` false)."""
         with self.lock:
             doomed = [t['id'] for t in self.live_tokens(user_id, client_id) if token_id in (None, t['id'])]
             for each in doomed:
@@ -336,6 +336,7 @@ class Org:
             if doomed:
                 self.token_revocations.append({'userId': user_id, 'clientId': client_id, 'tokenId': token_id,
                                                'count': len(doomed), 'via': via})
+            if doomed and log:
                 client = self.oauth_clients.get(client_id)
                 targets = [{'id': client_id, 'type': 'PublicClientApp', 'alternateId': client['client_name'],
                             'displayName': client['client_name'], 'detailEntry': None}] if client else []
@@ -406,6 +407,33 @@ class Org:
             if oauth_tokens:  # "Optionally revokes OpenID Connect and OAuth refresh and access tokens" (the spec)
                 self.revoke_tokens(user_id, actor=actor, via='sessions')
             return True
+
+    def universal_logout(self, user_id, actor=None):
+        """Global Token Revocation: end every session of the user and revoke every refresh token, then log
+        user.authentication.universal_logout.scheduled and, for each app of theirs configured for Universal
+        Logout, user.authentication.universal_logout, tied by one trace_id. What was done, or None for an
+        unknown user."""
+        with self.lock:
+            if user_id not in self.users:
+                return None
+            self.purge_expired()
+            apps = [c for c in self.user_clients(user_id) if c['universalLogout']]
+            doomed = [sid for sid, session in self.sessions.items() if session['userId'] == user_id]
+            for session_id in doomed:
+                self._drop_session(session_id)
+            tokens = self.revoke_tokens(user_id, actor=actor, via='universal-logout', log=False)
+            trace = {'trace_id': str(uuid.UUID(int=self._random.getrandbits(128)))}
+            self.log_event('user.authentication.universal_logout.scheduled', 'Universal Logout scheduled', user_id,
+                           admin=actor, debug_data=trace)
+            for app in apps:
+                self.log_event('user.authentication.universal_logout', 'Universal Logout', user_id, admin=actor,
+                               debug_data=trace, targets=[{'id': app['client_id'], 'type': 'AppInstance',
+                                                           'alternateId': app['client_name'],
+                                                           'displayName': app['client_name'], 'detailEntry': None}])
+            outcome = {'kind': 'universalLogout', 'userId': user_id, 'sessionsCleared': len(doomed),
+                       'tokensRevoked': tokens, 'apps': [app['client_id'] for app in apps]}
+            self.revocations.append(outcome)
+            return dict(outcome)
 
     # -- lifecycle and risk ---------------------------------------------------------
 

@@ -171,15 +171,15 @@ def test_without_identity_threat_protection_risk_is_okta_s_401_e0000015(okta_sim
     # Nor does the token endpoint grant the feature's scopes.
     refused = token_request(running, ['okta.users.read', 'okta.userRisk.manage'])
     assert refused.status_code == 400 and refused.json()['error'] == 'invalid_scope'
-    assert running.state()['features'] == {'identity_threat_protection': False}
+    assert running.state()['features'] == {'identity_threat_protection': False, 'universal_logout': True}
 
 
 def test_the_feature_can_be_switched_at_run_time(okta_sim):
     running = okta_sim(users=1, profile='developer')
     user_id = user(running)['id']
-    assert running.admin('GET', 'features') == {'identity_threat_protection': True}
+    assert running.admin('GET', 'features') == {'identity_threat_protection': True, 'universal_logout': True}
     assert running.admin('POST', 'features', {'identity_threat_protection': False}) == {
-        'identity_threat_protection': False}
+        'identity_threat_protection': False, 'universal_logout': True}
     assert risk(running, user_id).status_code == 401
     running.admin('POST', 'features', {'identity_threat_protection': True})
     assert risk(running, user_id).status_code == 200

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The simulator's answers, validated against Okta's official OpenAPI spec: release
-2026.06.3 (tests/okta_simulator/spec/management-minimal.yaml.gz), and 2025.08.0 for
-``POST /api/v1/sessions``, which Okta has removed from its public spec since.
+2026.06.3 (tests/okta_simulator/spec/management-minimal.yaml.gz), 2025.08.0 for
+``POST /api/v1/sessions``, which Okta has removed from its public spec since, and Okta's
+OAuth spec 2026.06.3 (spec/oauth-minimal.yaml.gz) for ``POST /oauth2/v1/global-token-revocation``.
 
 Each request is also validated, so the test cannot pass by calling paths or
 parameters the spec does not have.
@@ -14,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gzip
+import hashlib
 
 import pytest
 import requests
@@ -55,8 +57,9 @@ class Contract:
         raise AssertionError('%s %s is in neither release of the spec' % (method, path))
 
     def release_of(self, method, path):
+        """The release of the spec that has the call: 2026.06.3 (management), 2025.08.0, or 2026.06.3 OAuth."""
         document = self.spec_of(method, path)[0]
-        return '2026.06.3' if document is self.specs[0][0] else '2025.08.0'
+        return ['2026.06.3', '2025.08.0', '2026.06.3 OAuth'][[d for d, o in self.specs].index(document)]
 
     def call(self, method, path, expect, **kwargs):
         """Send a request the spec allows; check status, headers and body against the spec."""
@@ -104,6 +107,8 @@ def test_the_checker_validates_against_2026_06_3_and_the_legacy_call_against_202
     assert contract.release_of('DELETE', '/api/v1/users/00ux/sessions') == '2026.06.3'
     assert contract.release_of('GET', '/api/v1/users') == '2026.06.3'
     assert contract.release_of('POST', '/api/v1/sessions') == '2025.08.0'
+    assert contract.release_of('POST', '/oauth2/v1/global-token-revocation') == '2026.06.3 OAuth'
+    assert contract.release_of('PUT', '/api/v1/users/00ux/risk') == '2026.06.3'
 
 
 def test_the_copy_differs_from_okta_s_file_in_one_place_only():
@@ -330,3 +335,26 @@ def test_the_checker_sees_the_new_calls_and_only_the_bad_request(okta_sim):
     assert state['specChecked'] == 5
     assert [(v['method'], v['status']) for v in state['specViolations']] == [('PUT', 400)]
     assert "'NONE' is not one of ['HIGH', 'MEDIUM', 'LOW']" in state['specViolations'][0]['problem']
+
+
+# -- issue 14: Universal Logout, against Okta's OAuth spec 2026.06.3 -----------------------------------
+
+def test_the_oauth_spec_is_okta_s_file_as_published():
+    with gzip.open(spec_check.OAUTH_SPEC, 'rt') as handle:
+        text = handle.read()
+    assert 'title: Okta OpenID Connect & OAuth 2.0' in text and 'version: 2026.06.3' in text
+    assert hashlib.sha256(text.encode('utf-8')).hexdigest() == (
+        '515a2b2a5de3448ae06e661c427b7e987bd066db426563e88c4f2838e2550fb4')
+
+
+def test_global_token_revocation(contract):
+    user = contract.user()
+    contract.call('POST', '/oauth2/v1/global-token-revocation', 204,
+                  json={'sub_id': {'format': 'opaque', 'id': user['id']}})
+    assert not [s for s in contract.running.state()['sessions'] if s['userId'] == user['id']]
+    contract.call('POST', '/oauth2/v1/global-token-revocation', 204,
+                  json={'sub_id': {'format': 'opaque', 'id': user['id']}})  # again: nothing left, 204
+    # 400 is "Bad Request" with `content: {}` in the spec: no schema; the body is Okta's error shape.
+    refused = contract.call('POST', '/oauth2/v1/global-token-revocation', 400,
+                            json={'sub_id': {'format': 'iss_sub', 'iss': 'https://idp.example.com', 'sub': 'x'}})
+    contract.error_body(refused, 'E0000001')
