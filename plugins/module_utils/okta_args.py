@@ -37,7 +37,6 @@ from collections.abc import Mapping
 # Ansible's spellings of booleans (ansible.module_utils.parsing.convert_bool), compared without case.
 BOOLEANS_TRUE = ('yes', 'on', '1', 'true', 'y', 't')
 BOOLEANS_FALSE = ('no', 'off', '0', 'false', 'n', 'f')
-TYPES = ('str', 'int', 'float', 'bool', 'path', 'list')
 SPEC_KEYS = ('type', 'default', 'choices', 'minimum', 'maximum', 'above', 'env', 'required', 'convert', 'secret')
 
 # ASCII digits only: int() and float() also take other scripts' digits ('٣'), '1_000', 'nan' and 'infinity'.
@@ -157,7 +156,11 @@ def _bounds(rule):
 
 
 def _plain(number):
-    return ('%d' % number) if float(number).is_integer() else ('%s' % number)
+    """A number as an error shows it: 3600 rather than 3600.0, and never hundreds of digits."""
+    if isinstance(number, float) and number.is_integer() and abs(number) < 1e15:
+        number = int(number)
+    text = str(number)
+    return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + '...'
 
 
 def _check_one(name, value, rule):

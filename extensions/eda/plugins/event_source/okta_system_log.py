@@ -268,7 +268,7 @@ def _check_args(args):
     path = options['cursor_file']
     if path:
         # The file is replaced (not written in place) after each event: its directory must take a new file, or
-        # the first event would be handed over and the poller stop before it could record it.
+        # the poller would stop after its first page, having handed over that page's events without recording them.
         directory = os.path.dirname(os.path.abspath(path))
         if os.path.isdir(path):
             raise ValueError('cursor_file is a directory, not a file: %s' % path)
@@ -510,7 +510,8 @@ class SystemLogPoller:
 
 
 async def main(queue, args):
-    """ansible-rulebook's entry point: poll until cancelled."""
+    """ansible-rulebook's entry point: check the arguments (the poller's first step: _check_args), then poll
+    until cancelled."""
     poller = SystemLogPoller(queue, args)
     try:
         await poller.run()

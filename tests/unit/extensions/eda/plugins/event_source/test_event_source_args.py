@@ -137,6 +137,8 @@ def test_poller_arguments_are_typed(args, expected):
     ({'page_size': 0}, 'page_size must be from 1 to 1000, got 0'),
     ({'page_size': 5000}, 'page_size must be from 1 to 1000, got 5000'),
     ({'page_size': '2.5'}, "page_size must be a whole number, got '2.5'"),
+    ({'page_size': '9' * 400}, 'page_size must be from 1 to 1000, got ' + '9' * 60 + '...'),
+    ({'page_size': '9' * 5000}, 'page_size is too large a number'),
     ({'page_size': '\u0661\u0660'}, 'page_size must be a whole number'),   # digits, but not ASCII ones
     ({'max_api_share': 0}, 'max_api_share must be above 0 and at most 1, got 0'),
     ({'max_api_share': 1.5}, 'max_api_share must be above 0 and at most 1, got 1.5'),
