@@ -2,6 +2,9 @@
 # The connection behaviour of every module, through Ansible, and a scan of everything
 # Ansible printed at -vvv for any secret: API tokens, a session token, a private key.
 set -eu
+# ansible-core 2.21 leaves the invocation out of results unless asked (INJECT_INVOCATION); the scan below
+# must see the masked module arguments, or it proves nothing. Older versions ignore the variable.
+export ANSIBLE_INJECT_INVOCATION=true
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
 KEYS=$(mktemp -d)
 python "$COLLECTION_ROOT/tests/okta_simulator/tls.py" "$KEYS"   # cert.pem, key.pem, private.pem, public.pem
@@ -17,6 +20,7 @@ TLS_URL=$(sed -n 's/^OKTA_ORG_URL=//p' <<<"$tls_info")
 tls_pid=$(sed -n 's/^OKTA_SIMULATOR_PID=//p' <<<"$tls_info")
 stop_both() {
     local status=$?
+    set +e   # a failing target must still stop both simulators and print the spec verdict
     [ -z "$tls_pid" ] || kill "$tls_pid" 2>/dev/null || true
     (exit "$status")   # stop_simulator reads the exit status of the target from $?
     stop_simulator
