@@ -58,3 +58,24 @@ cleared=$(python -c 'import json,sys,urllib.request; print(json.load(urllib.requ
 [ "$cleared" = 11 ] || { echo "expected 11 users cleared, simulator saw $cleared"; cat "$WORK/play.log"; exit 1; }
 ls "$WORK"/okta-reports/revoke-user-sessions-*.json "$WORK"/okta-reports/revoke-user-sessions-*.csv >/dev/null
 echo "installed collection: built, documented and ran; $cleared users cleared"
+
+echo "Running package check 'execution-environment'"
+# ee/execution-environment.yml, the EE definition docs/awx.md builds: ansible-builder writes its build
+# context (no container engine here to build the image), which must install this tarball and ansible-core,
+# and finds in the installed collection the Python and system packages it needs.
+mkdir "$WORK/ee" && cp "$ROOT/ee/execution-environment.yml" "$tarball" "$WORK/ee/"
+(cd "$WORK/ee" && ansible-builder create --file execution-environment.yml --context context \
+    --output-filename Containerfile >"$WORK/ee.log" 2>&1) || { cat "$WORK/ee.log"; exit 1; }
+containerfile="$WORK/ee/context/Containerfile"
+[ -f "$containerfile" ] || { echo "ansible-builder wrote no Containerfile:"; cat "$WORK/ee.log"; exit 1; }
+[ -f "$WORK/ee/context/_build/collections/$(basename "$tarball")" ] \
+    || { echo "the collection tarball is not in the build context"; exit 1; }
+grep -q 'ansible-galaxy collection install' "$containerfile" || { echo "the Containerfile installs no collection"; exit 1; }
+grep -q 'ansible-core==2.19.14' "$containerfile" || { echo "the Containerfile pins no ansible-core"; exit 1; }
+grep -q "$(basename "$tarball")" "$WORK/ee/context/_build/requirements.yml" \
+    || { echo "the build context's requirements.yml does not name the tarball"; exit 1; }
+ansible-builder introspect "$WORK/collections" >"$WORK/introspect.txt" 2>&1 || { cat "$WORK/introspect.txt"; exit 1; }
+for needed in requests jmespath; do
+    grep -q "^- '$needed[>=]" "$WORK/introspect.txt" || { echo "ansible-builder does not see $needed:"; cat "$WORK/introspect.txt"; exit 1; }
+done
+echo "execution environment: build context with $(grep -c '^RUN' "$containerfile") RUN steps; the collection brings requests and jmespath"

@@ -12,7 +12,7 @@ action plugins of those modules run the module as usual and, when it runs on thi
 machine (``connection: local``, ``localhost`` or ``delegate_to: localhost``), read the
 journal as it grows and print each record through Ansible's display. Without a
 ``journal`` option a temporary one is used and removed afterwards. On another host the
-module runs as before, without live lines.
+module runs as before, without live lines; ``OKTA_PROGRESS=off`` turns them off.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -133,7 +133,9 @@ class OktaBulkAction(ActionBase):
         result = super(OktaBulkAction, self).run(tmp, task_vars)
         args = dict(self._task.args)
         follower = temporary = None
-        if self._connection.transport == 'local' and not self._task.async_val:
+        # OKTA_PROGRESS=off on the controller turns the live lines off (and the temporary journal they need).
+        live = os.environ.get('OKTA_PROGRESS', 'on').lower() not in ('off', '0', 'false', 'no')
+        if live and self._connection.transport == 'local' and not self._task.async_val:
             if args.get('journal'):
                 args['journal'] = os.path.abspath(os.path.expanduser(args['journal']))
                 path = args['journal']
