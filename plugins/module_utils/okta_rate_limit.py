@@ -44,6 +44,7 @@ BUCKETS = (
     ('groups', None, re.compile(r'^/api/v1/groups(?:/.*)?$')),
     ('logs', None, re.compile(r'^/api/v1/logs/?$')),
     ('oauth-token', None, re.compile(r'^/oauth2/v1/token$')),
+    ('oauth2', None, re.compile(r'^/oauth2/v1/')),
 )
 
 

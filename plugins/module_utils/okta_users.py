@@ -225,6 +225,7 @@ class UserBulkRun(UserTargets):
     done_result = 'done'
     done_words = ('Done', 'Would do')  # the summary's verb, in a real run and in check mode
     calls_per_user = {}
+    feature_scope = None  # the OAuth scope of a feature the org may lack (its refusal skips every user)
 
     def act(self, target):
         raise NotImplementedError()
@@ -253,7 +254,18 @@ class UserBulkRun(UserTargets):
         if self.params['max_targets'] < 1:
             module.fail_json(msg='max_targets must be 1 or more, got %d.' % self.params['max_targets'],
                              field='max_targets')
-        module.run(self.plan)
+        try:
+            self.plan()
+        except OktaApiError as exc:
+            if not (exc.error_code == 'invalid_scope' and self.feature_scope):
+                module.fail_from_api_error(exc)
+            # The org refuses the feature's scope to this OAuth app (the feature is off, or the app may not have
+            # it): no user can be done, nor even looked up. Each one is a clear skip, with Okta's answer.
+            self.skip_reason = 'Okta refused the scope %s to this OAuth app (%s): the org lacks the feature or the ' \
+                               'app may not have the scope' % (self.feature_scope, exc.error_summary)
+            self.targets = [Target(name) for name in self.users]
+            for target in self.targets:
+                target.outcome = {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status}
         self.plan_summary = self.summary_of_plan(self.calls_per_user)
         self.refuse_over_max_targets(self.plan_summary)
         results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target',

@@ -110,7 +110,8 @@ class UniversalLogout(UserBulkRun):
 
     done_result = 'logged_out'
     done_words = ('Logged out', 'Would log out')
-    calls_per_user = {'POST /oauth2/v1/global-token-revocation': 1}
+    calls_per_user = {'oauth2': 1}
+    feature_scope = 'okta.universalLogout.manage'
 
     def __init__(self, module):
         super(UniversalLogout, self).__init__(module)
@@ -131,7 +132,7 @@ class UniversalLogout(UserBulkRun):
 
     def unavailable(self, exc):
         # No Universal Logout on the org, or no okta.universalLogout.manage scope: Okta refuses every user alike.
-        if exc.status in (400, 401, 403) and exc.error_code not in ('invalid_request',):
+        if exc.status in (401, 403):
             return 'Okta refused Universal Logout for this org or credential'
         return None
 

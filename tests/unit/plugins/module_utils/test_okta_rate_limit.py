@@ -33,6 +33,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit impo
     ('GET', okta_api.GROUP_USERS, 'groups'),
     ('GET', okta_api.LOGS, 'logs'),
     ('POST', '/oauth2/v1/token', 'oauth-token'),
+    ('POST', '/oauth2/v1/global-token-revocation', 'oauth2'),
     ('GET', '/api/v1/apps', 'GET /api/v1/apps'),
 ])
 def test_each_call_counts_in_the_bucket_okta_counts_it_in(method, path, bucket):
