@@ -17,8 +17,9 @@ description:
     C(opaque) C(sub_id)) for each user, which revokes the user's Okta sessions and tokens and signs the user out
     of every app integrated with Universal Logout.
   - Takes an OAuth credential with the C(okta.universalLogout.manage) scope - O(client_id) and O(private_key), or
-    O(access_token). An API token is not accepted by this endpoint - with one, every user is V(skipped) with that
-    reason and no call is made.
+    O(access_token), as Okta documents Universal Logout for service apps. The module sends no API token for it
+    (Okta's OAuth spec also lists API tokens; an API token is an admin's whole power, not a scoped grant) - with
+    one, every user is V(skipped) with that reason and no call is made.
   - On an org without Universal Logout, or with a credential without the scope, every user is V(skipped) with
     Okta's answer (one call, then no more) - a clear skip, not a failed run.
   - Users are given and planned as for M(identity.okta.okta_user_sessions), with the same journal, progress and
@@ -101,8 +102,9 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_errors import O
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
 
-NEEDS_OAUTH = ('Universal Logout takes an OAuth credential with okta.universalLogout.manage (client_id and '
-               'private_key, or access_token); Okta does not accept an API token for it.')
+NEEDS_OAUTH = ('Universal Logout is done with an OAuth credential with okta.universalLogout.manage (client_id and '
+               'private_key, or access_token), as Okta documents it for service apps; this module sends no API token '
+               'for it.')
 
 
 class UniversalLogout(UserBulkRun):
