@@ -294,9 +294,7 @@ def ensure_absent(module):
         if module.params['verify'] and not session_id.startswith(EXTERNAL_ID_PREFIX):
             # The System Log names a session by its idx... ID only: with the 102... ID, its sign-out is found by user.
             session = get_session(module.client, session_id)
-            if session is None:
-                return {'result': ABSENT}
-            owner = session.get('userId')
+            owner = session.get('userId') if session else None  # gone already: the DELETE says so, with its id
         module.record_attempt(session_id)
         return dict(revoke_session(module.client, session_id), **({'user_id': owner} if owner else {}))
 
