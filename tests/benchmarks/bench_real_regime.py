@@ -213,17 +213,28 @@ class Background:
         self.stop()
 
 
+class SimulatorDied(Exception):
+    pass
+
+
 class Simulator(Background):
-    def __init__(self, python, profile, time_scale, users, groups=0, latency_ms=20, extra=()):
+    def __init__(self, python, profile, time_scale, users, groups=0, latency_ms=20, extra=(), log_path=os.devnull):
         argv = [python, SIMULATOR, '--profile', profile, '--users', str(users), '--sessions-per-user', '1',
                 '--groups', str(groups), '--latency-ms', str(latency_ms)]
         if profile != 'kind':
             argv += ['--time-scale', str(time_scale)]
-        Background.__init__(self, argv + list(extra), 'the Okta simulator')
+        Background.__init__(self, argv + list(extra), 'the Okta simulator', log_path)
         self.token = self.info['apiToken']
+        self.log_path = log_path
 
     def state(self, summary=True):
-        return self.get('/_simulator/state?summary=%d' % summary)
+        try:
+            return self.get('/_simulator/state?summary=%d' % summary)
+        except OSError:
+            if self.process.poll() is not None:
+                raise SimulatorDied('the simulator (pid %d) exited with %s during the run; its output: %s'
+                                    % (self.process.pid, self.process.returncode, self.log_path))
+            raise
 
 
 class Proxy(Background):
@@ -266,9 +277,14 @@ def bound_of(buckets, limits, window, share):
 
 def windows_of(times, window):
     """Rate-limit windows reconstructed from call times (bursts: a gap over a quarter window, at least
-    1 s, starts a new one). Returns per window (start, calls) and, between windows, how long after a
-    window's end the next started (lost), split into the reset header's rounding up to a whole second
-    and the rest (the client's own margin)."""
+    1 s, starts a new one). Returns the calls per window and, between windows, how long after a
+    window's end the next started (lost), with the part of it that X-Rate-Limit-Reset's rounding up to
+    a whole second explains (rounding).
+
+    A client that waits for the reset loses about 1 s per window whatever it does: if it resumes c
+    seconds after a reset, its windows start c past a whole second, end there too, and the reset is
+    then 1 - c later; the module, whose waits are measured on Okta's Date (whole seconds too), resumes
+    a whole second plus its jitter after a window's end whatever the phase."""
     if not times:
         return None
     times = sorted(times)
@@ -375,11 +391,9 @@ def items_of(sim, workload, count):
     return [session['id'] for session in state['sessions']][:count]
 
 
-def simulator_for(bench, profile, scale, workload, count, extra=()):
-    if workload == 'group':
-        return Simulator(bench.python, profile, scale, users=count, groups=1, latency_ms=bench.args.latency_ms,
-                         extra=extra)
-    return Simulator(bench.python, profile, scale, users=count, latency_ms=bench.args.latency_ms, extra=extra)
+def simulator_for(bench, profile, scale, workload, count, label):
+    return Simulator(bench.python, profile, scale, users=count, groups=1 if workload == 'group' else 0,
+                     latency_ms=bench.args.latency_ms, log_path=bench.path(label, '-simulator.log'))
 
 
 def check(state, workload, count):
@@ -390,7 +404,7 @@ def check(state, workload, count):
 
 def run_module(bench, profile, scale, workload, count, label):
     """One ansible-playbook task against a fresh simulator; returns a record."""
-    with simulator_for(bench, profile, scale, workload, count) as sim:
+    with simulator_for(bench, profile, scale, workload, count, label) as sim:
         items = items_of(sim, workload, count)
         journal = bench.path(label, '.journal')
         load = os.getloadavg()[0]
@@ -406,7 +420,7 @@ def run_module(bench, profile, scale, workload, count, label):
 
 
 def run_sdk(bench, profile, scale, workload, count, label):
-    with simulator_for(bench, profile, scale, workload, count) as sim:
+    with simulator_for(bench, profile, scale, workload, count, label) as sim:
         items = items_of(sim, workload, count)
         items_file = bench.path(label, '-items.json')
         with open(items_file, 'w') as handle:
@@ -436,7 +450,7 @@ def run_sdk(bench, profile, scale, workload, count, label):
 
 
 def run_uri(bench, profile, scale, workload, count, label):
-    with simulator_for(bench, profile, scale, workload, count) as sim:
+    with simulator_for(bench, profile, scale, workload, count, label) as sim:
         items = items_of(sim, workload, count)
         load = os.getloadavg()[0]
         seconds, returncode, log_path = bench.playbook(sim.url, sim.token, '%s %s' % (workload, label),
@@ -628,7 +642,7 @@ def workload_count(args, workload):
     return {'logins': args.users, 'ids': args.users, 'group': args.group_size, 'sessions': args.sessions}[workload]
 
 
-def run_profiles(bench, args):
+def run_profiles(bench, args, failures):
     """Every workload, every method, per profile; returns {(profile, workload, method): [records]}."""
     results = {}
     for profile in args.profiles:
@@ -641,11 +655,26 @@ def run_profiles(bench, args):
                 count = min(full, args.loop_items) if method == 'uri' else full
                 for repeat in range(repeats):
                     run_label = '%s %s %s %d' % (profile, workload, method, repeat + 1)
-                    record = runner(bench, profile, scale, workload, count, run_label)
+                    record = run_with_retry(bench, runner, profile, scale, workload, count, run_label, failures)
+                    if record is None:
+                        continue
                     record['full'] = full
                     print_run(workload, '%s%s' % (label, ' #%d' % (repeat + 1) if repeats > 1 else ''), record)
                     results.setdefault((profile, workload, method), []).append(record)
     return results
+
+
+def run_with_retry(bench, runner, profile, scale, workload, count, label, failures):
+    """One run; once more if its simulator died under it (on a shared machine something else may end it)."""
+    for attempt in (1, 2):
+        try:
+            return runner(bench, profile, scale, workload, count, label + ('' if attempt == 1 else ' retry'))
+        except SimulatorDied as exc:
+            print('  %-8s %s: %s%s' % (workload, label, exc, '; running it again' if attempt == 1 else ''))
+            sys.stdout.flush()
+            if attempt == 2:
+                failures.append('%s: %s' % (label, exc))
+    return None
 
 
 def median_record(records):
@@ -719,11 +748,9 @@ def print_windows(record):
         return
     allowed = allowed_per_window(record['limits'][record['binding']], record['share'])
     inner = windows['counts'][1:-1] or windows['counts']
-    print('%-22s %-27s %s windows of %s: calls per window max %d (allowed %d), lost after a window\'s end '
-          'median %.2f s (reset rounding %.2f, client %.2f)'
-          % ('', '', windows['windows'], record['binding'], max(inner), allowed, statistics.median(windows['lost']),
-             statistics.median(windows['rounding']),
-             statistics.median([a - b for a, b in zip(windows['lost'], windows['rounding'])])))
+    print('%-22s %-27s %s windows of %s: calls per window max %d (allowed %d); the next window started a median '
+          '%.2f s after one ended' % ('', '', windows['windows'], record['binding'], max(inner), allowed,
+                                      statistics.median(windows['lost'])))
 
 
 def print_targets(args, results):
@@ -769,7 +796,7 @@ def run_proxy(bench, args, profile, scale, count, label='proxy'):
           'in front of the simulator with --profile kind --rate-limit 1000000000'
           % (count, profile, scale, OKTA_MINUTE / scale))
     sim = Simulator(bench.python, 'kind', 1, users=count, latency_ms=args.latency_ms,
-                    extra=['--rate-limit', '1000000000'])
+                    extra=['--rate-limit', '1000000000'], log_path=bench.path(label, '-simulator.log'))
     try:
         with Proxy(bench.python, sim.url, profile, scale, bench.path(label, '-proxy.log')) as proxy:
             items = items_of(sim, 'logins', count)
@@ -816,7 +843,8 @@ def run_memory(bench, args):
           'and process per run; peak RSS = ru_maxrss of that process (os.wait4).' % scale)
 
     def one(count, traced):
-        with Simulator(bench.python, 'production', scale, users=max(counts), latency_ms=args.latency_ms) as sim:
+        with Simulator(bench.python, 'production', scale, users=max(counts), latency_ms=args.latency_ms,
+                       log_path=bench.path('memory-%d' % count, '-simulator.log')) as sim:
             ids = [user['id'] for user in sim.state(summary=False)['users']][:count]
             tag = '%d%s' % (count, '-traced' if traced else '')
             args_path = bench.path('args-%s' % tag, '.json')
@@ -980,7 +1008,7 @@ def main(argv=None):
     failures = []
     try:
         bench = Bench(args, workdir)
-        results = run_profiles(bench, args)
+        results = run_profiles(bench, args, failures)
         print_table(args, results)
         print_targets(args, results)
         for key, records in results.items():
@@ -995,8 +1023,17 @@ def main(argv=None):
                     per = records[0]['calls'] / float(records[0]['items'])
                     if per > 1.1:
                         failures.append('%s logins: %.3f calls per login-named user' % (profile, per))
-        if args.proxy_users:
-            proxy = run_proxy(bench, args, args.proxy_profile, args.proxy_time_scale, args.proxy_users)
+        proxy = None
+        for attempt in (1, 2) if args.proxy_users else ():
+            try:
+                proxy = run_proxy(bench, args, args.proxy_profile, args.proxy_time_scale, args.proxy_users,
+                                  'proxy' if attempt == 1 else 'proxy retry')
+                break
+            except SimulatorDied as exc:
+                print('  %s%s' % (exc, '; running it again' if attempt == 1 else ''))
+                if attempt == 2:
+                    failures.append('proxy run: %s' % exc)
+        if proxy is not None:
             if not proxy['ok']:
                 failures.append('proxy run: not everyone signed out')
             if proxy['refused']:
@@ -1004,9 +1041,13 @@ def main(argv=None):
             if args.quick and proxy['calls'] / float(proxy['items']) > 1.1:
                 failures.append('proxy run: %.3f calls per login' % (proxy['calls'] / float(proxy['items'])))
         if args.memory_users:
-            ok, dummy = run_memory(bench, args)
+            try:
+                ok, dummy = run_memory(bench, args)
+            except SimulatorDied as exc:
+                print('  %s' % exc)
+                ok = False
             if not ok:
-                failures.append('memory runs: not everyone signed out')
+                failures.append('memory runs: not everyone signed out, or a simulator died')
     finally:
         if args.keep:
             print('\nPlaybooks, journals and logs kept in %s' % workdir)
