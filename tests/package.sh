@@ -76,6 +76,6 @@ grep -q "$(basename "$tarball")" "$WORK/ee/context/_build/requirements.yml" \
     || { echo "the build context's requirements.yml does not name the tarball"; exit 1; }
 ansible-builder introspect "$WORK/collections" >"$WORK/introspect.txt" 2>&1 || { cat "$WORK/introspect.txt"; exit 1; }
 for needed in requests jmespath; do
-    grep -q "^- '$needed[>=]" "$WORK/introspect.txt" || { echo "ansible-builder does not see $needed:"; cat "$WORK/introspect.txt"; exit 1; }
+    grep -q "^- '${needed}[>=]" "$WORK/introspect.txt" || { echo "ansible-builder does not see $needed:"; cat "$WORK/introspect.txt"; exit 1; }
 done
 echo "execution environment: build context with $(grep -c '^RUN' "$containerfile") RUN steps; the collection brings requests and jmespath"

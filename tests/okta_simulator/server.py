@@ -1011,9 +1011,8 @@ class OktaHandler(BaseHTTPRequestHandler):
         expand = query.get('expand', [None])[0]
         tokens = [self._token_body(t, client, user, expand)
                   for t in self.simulator.org.live_tokens(user['id'], client['client_id'])]
-        return self._page('/api/v1/users/%s/clients/%s/tokens' % (quote(user['id'], safe=''),
-                                                                   quote(client['client_id'], safe='')),
-                          tokens, query, 20, 200)
+        path = '/api/v1/users/%s/clients/%s/tokens' % (quote(user['id'], safe=''), quote(client['client_id'], safe=''))
+        return self._page(path, tokens, query, 20, 200)
 
     def api_get_user_client_token(self, params, query, body):
         user, client, refused = self._user_and_client(params)

@@ -12,8 +12,8 @@ __metaclass__ = type
 import pytest
 import requests
 
-from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import (api, bearer, log_events, rate_headers,
-                                                                                  token_request)
+from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import (
+    api, bearer, log_events, rate_headers, token_request)
 
 
 def user(running, index=0):

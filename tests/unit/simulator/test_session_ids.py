@@ -24,8 +24,8 @@ def api(running, method, path, **kwargs):
 
 
 def events(running, event_type):
-    return [e for e in api(running, 'GET', '/api/v1/logs', params={
-        'since': '2000-01-01T00:00:00Z', 'filter': 'eventType eq "%s"' % event_type}).json()]
+    return list(api(running, 'GET', '/api/v1/logs', params={
+        'since': '2000-01-01T00:00:00Z', 'filter': 'eventType eq "%s"' % event_type}).json())
 
 
 def test_each_session_has_an_idx_id_and_the_log_names_it_by_that(okta_sim):

@@ -14,8 +14,8 @@ import json
 import pytest
 
 from ansible_collections.identity.okta.tests.okta_simulator.oauth import revocation_subject
-from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import (api, bearer, log_events, rate_headers,
-                                                                                  token_request)
+from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import (
+    api, bearer, log_events, rate_headers, token_request)
 
 PATH = '/oauth2/v1/global-token-revocation'
 SCOPE = 'okta.universalLogout.manage'

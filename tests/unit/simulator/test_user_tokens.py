@@ -85,8 +85,8 @@ def test_revoking_an_app_s_tokens_is_204_every_time_and_logged_once(okta_sim):
         assert revoked.status_code == 204 and revoked.content == b''
     assert api(running, 'GET', tokens_path(user_id, portal['client_id'])).json() == []
     assert [c['client_name'] for c in clients_of(running, user_id)] == ['Sim Mobile', 'Sim CLI']
-    assert [c['client_name'] for c in clients_of(running, user_of(running, 1))] == ['Sim Portal', 'Sim Mobile',
-                                                                                     'Sim CLI']
+    names = [c['client_name'] for c in clients_of(running, user_of(running, 1))]
+    assert names == ['Sim Portal', 'Sim Mobile', 'Sim CLI']
     [event] = log_events(running, 'app.oauth2.token.revoke.implicit.user')
     assert [t['type'] for t in event['target']] == ['User', 'PublicClientApp']
     assert event['target'][1]['id'] == portal['client_id'] and event['target'][0]['id'] == user_id
