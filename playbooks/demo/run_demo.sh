@@ -20,8 +20,10 @@ sessions() { python -c 'import json,sys,urllib.request; print(json.load(urllib.r
 
 echo "Okta simulator at $OKTA_ORG_URL: $(sessions) active sessions"
 cd "$ROOT"
+# A new simulator each time, so a new incident each time: the journal of an earlier demo must not be resumed.
 ansible-playbook playbooks/revoke_user_sessions.yml \
     -e users_file="$ROOT/playbooks/demo/stolen_laptop_users.txt" \
+    -e incident="demo-$(date -u +%Y%m%dT%H%M%SZ)" \
     -e '{"user_groups": ["group-2"]}' "$@"
 echo "Okta simulator: $(sessions) active sessions left (the 104 users found had 3 each)"
 echo "Report (first lines):"
