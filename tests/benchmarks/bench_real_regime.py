@@ -922,7 +922,8 @@ def parse_args(argv):
                         help='CI: production at time scale 20 with 300 logins, 300 IDs, a group of 450, 400 sessions '
                              '(module only), and 100 logins through the proxy as a developer org; asserts 0 x 429 and '
                              '<= 1.1 calls per login, not time')
-    parser.add_argument('--profiles', nargs='+', choices=sorted(PROFILE_NAMES), default=['developer', 'production'])
+    parser.add_argument('--profiles', nargs='*', choices=sorted(PROFILE_NAMES), default=['developer', 'production'],
+                        help='profiles of the four workloads (none: --profiles, for a proxy or memory run alone)')
     parser.add_argument('--time-scale', type=scales, default={'developer': 6.0, 'production': 3.0},
                         help='PROFILE=N,...: Okta\'s minute lasts 60/N s (default developer=6,production=3: windows '
                              'of 10 and 20 s, so that every module run of the full counts lasts over a minute)')
@@ -1009,8 +1010,9 @@ def main(argv=None):
     try:
         bench = Bench(args, workdir)
         results = run_profiles(bench, args, failures)
-        print_table(args, results)
-        print_targets(args, results)
+        if results:
+            print_table(args, results)
+            print_targets(args, results)
         for key, records in results.items():
             for record in records:
                 if not record['ok']:
