@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: demo test venv sanity units integration lint package docs compat latest \
+.PHONY: demo test venv sanity units integration lint package docs benchmark compat latest \
 	units-2.16 integration-2.16 units-2.21 integration-2.21
 
 VENV ?= $(CURDIR)/.venv
@@ -14,5 +14,5 @@ demo: venv
 test:
 	tests/run_tests.sh
 
-sanity units integration lint package docs compat latest units-2.16 integration-2.16 units-2.21 integration-2.21:
+sanity units integration lint package docs benchmark compat latest units-2.16 integration-2.16 units-2.21 integration-2.21:
 	tests/run_tests.sh $@

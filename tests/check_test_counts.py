@@ -46,6 +46,7 @@ IN_LOG = {
     'lint': r"^Running lint check '",
     'package': r"^Running package check '",
     'docs': r"^Running docs check '",
+    'benchmark': r"^Running benchmark check '",
 }
 
 

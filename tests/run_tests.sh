@@ -8,6 +8,7 @@
 #   units             2.19 (requirements/dev.txt)        3.11, 3.12 or 3.13    $VENV
 #   integration       2.19                               as units              $VENV
 #   lint, package, docs  (ansible-lint, antsibull-*, the built tarball)        $VENV
+#   benchmark         2.19: tests/benchmarks/bench_real_regime.py --quick   $VENV
 #   units-2.16        2.16 (requirements/compat-oldest.txt)  3.11 or 3.12      $VENV-oldest
 #   integration-2.16  2.16                               as units-2.16         $VENV-oldest
 #   units-2.21        2.21                               as sanity             $VENV/latest
@@ -28,7 +29,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 SUITES=()
-[ $# -gt 0 ] || set -- sanity units integration lint package docs compat latest
+[ $# -gt 0 ] || set -- sanity units integration lint package docs benchmark compat latest
 for name in "$@"; do
     case "$name" in
         compat) SUITES+=(units-2.16 integration-2.16) ;;
@@ -47,8 +48,8 @@ venv_of() {
 }
 for suite in "${SUITES[@]}"; do
     case "$suite" in
-        sanity|units|integration|lint|package|docs|units-2.16|integration-2.16|units-2.21|integration-2.21) ;;
-        *) echo "unknown suite: $suite (suites: sanity units integration lint package docs compat latest," \
+        sanity|units|integration|lint|package|docs|benchmark|units-2.16|integration-2.16|units-2.21|integration-2.21) ;;
+        *) echo "unknown suite: $suite (suites: sanity units integration lint package docs benchmark compat latest," \
                 "or units-2.16 integration-2.16 units-2.21 integration-2.21)" >&2; exit 2 ;;
     esac
 done
@@ -110,6 +111,11 @@ run_suite() {   # suite venv requirements python-versions
         docs)
             # The HTML site from the plugins' documentation (docs/build_docs.sh), built from the checkout.
             command=(sh -c "echo \"Running docs check 'build_docs'\" && VENV='$VENV' '$ROOT/docs/build_docs.sh'") ;;
+        benchmark)
+            # The real-regime benchmark, short: Okta's production limits time-scaled, then 100 logins through the
+            # independent limit proxy; fails on any 429, on more than 1.1 calls per login, on anyone not signed out.
+            command=(sh -c "echo \"Running benchmark check 'bench_real_regime --quick'\" &&
+                            python tests/benchmarks/bench_real_regime.py --quick --venv '$venv'") ;;
     esac
     echo "ansible-core $(python -c 'import ansible; print(ansible.__version__)'), Python $(python -c 'import platform; print(platform.python_version())') ($venv)"
     "${command[@]}"
