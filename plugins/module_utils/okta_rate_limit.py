@@ -32,6 +32,8 @@ MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
 DIGITS = re.compile(r'^[0-9]{1,12}$')  # ASCII only: str.isdigit() also takes "²", which int() refuses
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
+# An answer's Date reads this much below the best estimate of Okta's clock only if the local clock was stepped.
+CLOCK_STEP_SECONDS = 2.0
 
 # Endpoint -> Okta rate-limit bucket: (bucket, method or None for any, path pattern). A call not listed here
 # is its own bucket (method + path template). Getting one user by ID or login has a bucket of its own;
@@ -80,7 +82,9 @@ class RateLimiter:
     used, the rest is left for other Okta clients such as the admin console) callers wait
     for the reset. The limit Okta reports is the one that applies to this token - its share
     of the bucket - so ``max_share`` is a share of the token's share. The wait is measured on
-    Okta's clock (``Date``), so a skewed local clock does not matter.
+    Okta's clock, so a skewed local clock does not matter: ``Date`` has whole seconds (cut
+    short), so one answer puts Okta's clock up to a second early; the latest reading of all
+    answers is within milliseconds of it, and never ahead of it.
     """
 
     def __init__(self, max_share=1.0, clock=time.time, sleep=time.sleep):
@@ -90,6 +94,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._buckets = {}
         self._waits = {}
+        self._offset = None  # Okta's clock - the local clock, the latest reading of any answer's Date
         self.waited_seconds = 0.0
 
     def wait(self, bucket, seconds):
@@ -128,7 +133,7 @@ class RateLimiter:
             state = self._buckets.get(bucket)
             if state is None:
                 return None
-            server_now = self._clock() + state['offset']
+            server_now = self._clock() + (self._offset or 0.0)
             if server_now >= state['reset']:
                 del self._buckets[bucket]
                 return None
@@ -145,9 +150,8 @@ class RateLimiter:
         reset = int_header(headers, 'X-Rate-Limit-Reset')
         if limit is None or remaining is None or reset is None or limit <= 0:
             return
-        server_date = parse_http_date(headers.get('Date'))
-        offset = (server_date - self._clock()) if server_date else 0.0
-        if not 0 <= reset - (self._clock() + offset) <= MAX_PLAUSIBLE_RESET_SECONDS:
+        server_now = self.server_now(headers)
+        if not 0 <= reset - server_now <= MAX_PLAUSIBLE_RESET_SECONDS:
             return  # a reset in the past, or one no minute window explains: nothing to go by
         with self._lock:
             state = self._buckets.get(bucket)
@@ -156,7 +160,18 @@ class RateLimiter:
                 state['remaining'] = min(state['remaining'], remaining)
                 state['limit'] = limit
             else:
-                self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset, 'offset': offset}
+                self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset}
+
+    def server_now(self, headers):
+        """Okta's clock now, as well as the answers so far tell it (``headers``: the latest answer's)."""
+        now = self._clock()
+        server_date = parse_http_date(headers.get('Date'))
+        with self._lock:
+            if server_date is not None:
+                offset = server_date - now
+                if self._offset is None or offset > self._offset or offset < self._offset - CLOCK_STEP_SECONDS:
+                    self._offset = offset
+            return now + (self._offset or 0.0)
 
     def known_limit(self, bucket):
         """The per-window limit Okta last reported for the bucket, or None."""
@@ -167,7 +182,7 @@ class RateLimiter:
     def seconds_until_reset(self, headers):
         """Seconds to wait after a 429, from its reset and Date headers."""
         reset = int_header(headers, 'X-Rate-Limit-Reset')
-        server_now = parse_http_date(headers.get('Date')) or self._clock()
+        server_now = self.server_now(headers)
         if reset is None or reset - server_now > MAX_PLAUSIBLE_RESET_SECONDS:
             return None
         return max(0.0, reset - server_now)

@@ -57,6 +57,30 @@ def test_the_share_leaves_the_rest_of_the_token_limit_to_others():
     assert limiter.known_limit('users') == 50 and limiter.known_limit('sessions') is None
 
 
+def test_okta_s_clock_is_read_to_better_than_the_whole_seconds_of_date():
+    # Okta's clock is 1000.3 s ahead of this one. Date has whole seconds, cut short: each answer alone puts
+    # Okta's clock up to a second early, which a wait for the reset pays at every window.
+    local = [0.0]
+    limiter = RateLimiter(max_share=1.0, clock=lambda: local[0], sleep=lambda seconds: None)
+
+    def answer(at, remaining, ahead=1000.3, reset=1060):
+        local[0] = at
+        limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': str(remaining),
+                                 'X-Rate-Limit-Reset': str(reset),
+                                 'Date': time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(int(at + ahead)))})
+
+    answer(0.0, 3)   # Date 1000: 0.3 s early
+    answer(0.5, 2)   # Date 1000: 0.8 s early
+    answer(0.8, 1)   # Date 1001: 0.1 s early, the best reading
+    assert abs(limiter.server_now({}) - 1001.0) < 1e-6
+    assert limiter.reserve('users') is None
+    # 59 s of Okta's time to the reset (at 1060), plus a little: never earlier, and not a second later.
+    assert 59.0 + 0.05 <= limiter.reserve('users') <= 59.0 + 0.25
+    # The local clock stepped 30 s forward (Okta is now 970.3 s ahead): from then on the new readings count.
+    answer(40.0, 1, ahead=970.3, reset=1040)
+    assert 1010.3 - 1.0 <= limiter.server_now({}) <= 1010.3
+
+
 def test_out_of_order_answers_keep_the_lowest_remaining():
     limiter = RateLimiter(max_share=1.0)
     reset = int(time.time()) + 30
