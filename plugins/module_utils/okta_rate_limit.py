@@ -32,6 +32,8 @@ MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
 DIGITS = re.compile(r'^[0-9]{1,12}$')  # ASCII only: str.isdigit() also takes "²", which int() refuses
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
+# How long to wait when this run's share of a new window is spent before any answer said when the window ends.
+UNKNOWN_RESET_WAIT_SECONDS = 0.1
 # An answer's Date reads this much below the best estimate of Okta's clock only if the local clock was stepped.
 CLOCK_STEP_SECONDS = 2.0
 
@@ -134,12 +136,17 @@ class RateLimiter:
             if state is None:
                 return None
             server_now = self._clock() + (self._offset or 0.0)
-            if server_now >= state['reset']:
-                del self._buckets[bucket]
-                return None
+            if state['reset'] is not None and server_now >= state['reset']:
+                # A new window: Okta counts it from its first call, and every call of ours takes a unit here
+                # first, so this run's calls are counted from the whole limit down, not left unknown until an
+                # answer says how many remain (by then all the calls in flight had gone out uncounted).
+                state['reset'] = None
+                state['remaining'] = state['limit']
             if state['remaining'] > self.floor(state['limit']):
                 state['remaining'] -= 1
                 return None
+            if state['reset'] is None:
+                return UNKNOWN_RESET_WAIT_SECONDS  # the share is spent and no answer has said when this window ends
             delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
             self.waited_seconds += delay
             return delay
@@ -151,16 +158,15 @@ class RateLimiter:
         if limit is None or remaining is None or reset is None or limit <= 0:
             return
         server_now = self.server_now(headers)
-        if not 0 <= reset - server_now <= MAX_PLAUSIBLE_RESET_SECONDS:
-            return  # a reset in the past, or one no minute window explains: nothing to go by
+        if not 0 < reset - server_now <= MAX_PLAUSIBLE_RESET_SECONDS:
+            return  # a reset past (an answer from a window already over), or one no minute window explains
         with self._lock:
             state = self._buckets.get(bucket)
-            if state is not None and state['reset'] == reset:
-                # Answers arrive out of order under concurrency: the lowest count is the freshest.
-                state['remaining'] = min(state['remaining'], remaining)
-                state['limit'] = limit
-            else:
+            if state is None or (state['reset'] is not None and reset > state['reset']):
                 self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset}
+            elif state['reset'] is None or state['reset'] == reset:
+                # Answers arrive out of order under concurrency: the lowest count is the freshest.
+                state.update(limit=limit, reset=reset, remaining=min(state['remaining'], remaining))
 
     def server_now(self, headers):
         """Okta's clock now, as well as the answers so far tell it (``headers``: the latest answer's)."""

@@ -81,6 +81,22 @@ def test_okta_s_clock_is_read_to_better_than_the_whole_seconds_of_date():
     assert 1010.3 - 1.0 <= limiter.server_now({}) <= 1010.3
 
 
+def test_a_new_window_is_counted_from_the_whole_limit_before_any_answer():
+    # The calls that start a window go out before any answer says what remains: each still takes its unit, so
+    # with 8 in flight the run cannot pass its share (independent proxy, before: 41 and 42 calls in windows of 40).
+    local = [0.0]
+    limiter = RateLimiter(max_share=0.8, clock=lambda: local[0], sleep=lambda seconds: None)
+    limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': '10', 'X-Rate-Limit-Reset': '60'})
+    assert limiter.reserve('users') > 59
+    local[0] = 60.0
+    assert [limiter.reserve('users') for dummy in range(40)] == [None] * 40
+    assert 0 < limiter.reserve('users') < 1  # no answer yet: when the window ends is not known
+    # A late answer of the window before (reset 60) changes nothing; the new window's first answer tells its end.
+    limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': '45', 'X-Rate-Limit-Reset': '60'})
+    limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': '49', 'X-Rate-Limit-Reset': '120'})
+    assert 59 < limiter.reserve('users') < 61
+
+
 def test_out_of_order_answers_keep_the_lowest_remaining():
     limiter = RateLimiter(max_share=1.0)
     reset = int(time.time()) + 30
