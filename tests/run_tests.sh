@@ -113,7 +113,8 @@ run_suite() {   # suite venv requirements python-versions
             command=(sh -c "echo \"Running docs check 'build_docs'\" && VENV='$VENV' '$ROOT/docs/build_docs.sh'") ;;
         benchmark)
             # The real-regime benchmark, short: Okta's production limits time-scaled, then 100 logins through the
-            # independent limit proxy; fails on any 429, on more than 1.1 calls per login, on anyone not signed out.
+            # independent limit proxy; fails on any 429, on more than 1.1 calls per login, on more calls in one of the proxy's
+            # windows than max_api_share allows, on anyone not signed out.
             command=(sh -c "echo \"Running benchmark check 'bench_real_regime --quick'\" &&
                             python tests/benchmarks/bench_real_regime.py --quick --venv '$venv'") ;;
     esac
