@@ -32,8 +32,11 @@ MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
 DIGITS = re.compile(r'^[0-9]{1,12}$')  # ASCII only: str.isdigit() also takes "²", which int() refuses
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
-# How long to wait when this run's share of a new window is spent before any answer said when the window ends.
+# How long to wait when this run's share of a new window is spent before any answer said when the window ends;
+# and for how long at most: answers without rate-limit headers (an outage's 5xx, connection errors) never say, and
+# a run must then go on (uncounted, as before it knew the bucket) to fail or succeed, not wait for ever.
 UNKNOWN_RESET_WAIT_SECONDS = 0.1
+UNKNOWN_RESET_PATIENCE_SECONDS = 10.0
 # An answer's Date reads this much below the best estimate of Okta's clock only if the local clock was stepped.
 CLOCK_STEP_SECONDS = 2.0
 
@@ -140,13 +143,16 @@ class RateLimiter:
                 # A new window: Okta counts it from its first call, and every call of ours takes a unit here
                 # first, so this run's calls are counted from the whole limit down, not left unknown until an
                 # answer says how many remain (by then all the calls in flight had gone out uncounted).
-                state['reset'] = None
-                state['remaining'] = state['limit']
+                state.update(reset=None, remaining=state['limit'], opened=self._clock())
             if state['remaining'] > self.floor(state['limit']):
                 state['remaining'] -= 1
                 return None
             if state['reset'] is None:
-                return UNKNOWN_RESET_WAIT_SECONDS  # the share is spent and no answer has said when this window ends
+                # The share is spent and no answer has said when this window ends.
+                if self._clock() - state['opened'] < UNKNOWN_RESET_PATIENCE_SECONDS:
+                    return UNKNOWN_RESET_WAIT_SECONDS
+                del self._buckets[bucket]
+                return None
             delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
             self.waited_seconds += delay
             return delay

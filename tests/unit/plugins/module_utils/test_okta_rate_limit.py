@@ -97,6 +97,20 @@ def test_a_new_window_is_counted_from_the_whole_limit_before_any_answer():
     assert 59 < limiter.reserve('users') < 61
 
 
+def test_a_window_no_answer_tells_the_end_of_does_not_hold_the_run_for_ever():
+    # An outage: every call of the new window fails without rate-limit headers (5xx, connection errors). After a
+    # short wait the calls go on uncounted, so the run ends with Okta's errors instead of waiting for ever.
+    local = [0.0]
+    limiter = RateLimiter(max_share=0.8, clock=lambda: local[0], sleep=lambda seconds: None)
+    limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': '10', 'X-Rate-Limit-Reset': '60'})
+    local[0] = 60.0
+    assert [limiter.reserve('users') for dummy in range(40)] == [None] * 40
+    local[0] = 65.0
+    assert 0 < limiter.reserve('users') < 1
+    local[0] = 70.5
+    assert [limiter.reserve('users') for dummy in range(100)] == [None] * 100
+
+
 def test_out_of_order_answers_keep_the_lowest_remaining():
     limiter = RateLimiter(max_share=1.0)
     reset = int(time.time()) + 30
