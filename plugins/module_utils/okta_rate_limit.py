@@ -138,18 +138,19 @@ class RateLimiter:
             state = self._buckets.get(bucket)
             if state is None:
                 return None
-            server_now = self._clock() + (self._offset or 0.0)
+            now = self._clock()
+            server_now = self._okta_time(now)
             if state['reset'] is not None and server_now >= state['reset']:
                 # A new window: Okta counts it from its first call, and every call of ours takes a unit here
                 # first, so this run's calls are counted from the whole limit down, not left unknown until an
                 # answer says how many remain (by then all the calls in flight had gone out uncounted).
-                state.update(reset=None, remaining=state['limit'], opened=self._clock())
+                state.update(reset=None, remaining=state['limit'], opened=now)
             if state['remaining'] > self.floor(state['limit']):
                 state['remaining'] -= 1
                 return None
             if state['reset'] is None:
                 # The share is spent and no answer has said when this window ends.
-                if self._clock() - state['opened'] < UNKNOWN_RESET_PATIENCE_SECONDS:
+                if now - state['opened'] < UNKNOWN_RESET_PATIENCE_SECONDS:
                     return UNKNOWN_RESET_WAIT_SECONDS
                 del self._buckets[bucket]
                 return None
@@ -183,7 +184,11 @@ class RateLimiter:
                 offset = server_date - now
                 if self._offset is None or offset > self._offset or offset < self._offset - CLOCK_STEP_SECONDS:
                     self._offset = offset
-            return now + (self._offset or 0.0)
+            return self._okta_time(now)
+
+    def _okta_time(self, now):
+        """Okta's clock at local time ``now``, by the best reading so far (the local clock before any)."""
+        return now + (self._offset or 0.0)
 
     def known_limit(self, bucket):
         """The per-window limit Okta last reported for the bucket, or None."""
