@@ -22,9 +22,10 @@ options:
         so that a user named by login costs about one call of Okta's users rate-limit bucket, like one named by ID.
         A login the search does not find is looked up on its own (C(GET /api/v1/users/{login})) before it is
         reported V(not_found).
+      - At least one of O(users) and O(groups) is required; an empty list given on purpose (a users file with
+        nobody in it) acts on no one.
     type: list
     elements: str
-    default: []
   groups:
     description:
       - Groups whose members to act on, each a group ID (V(00g...)) or an exact group name
@@ -33,7 +34,6 @@ options:
         all be read fails the task, after every other user was handled.
     type: list
     elements: str
-    default: []
   fail_on_not_found:
     description:
       - What to do when a user named in O(users) matches nobody in Okta (a typo, or a user already deleted).

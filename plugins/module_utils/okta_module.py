@@ -103,6 +103,13 @@ class OktaModule(AnsibleModule):
     """An AnsibleModule with the connection options and one lazily built client."""
 
     def __init__(self, argument_spec=None, bulk=False, default_scopes=(), **kwargs):
+        # Set before AnsibleModule checks the arguments: its fail_json (an unknown option, a wrong type) comes
+        # through ours, which reads them.
+        self._client = None
+        self.journal = None
+        self.stopped = None
+        self._run_over = False
+        self._default_scopes = default_scopes
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         if bulk:
             spec.update(BULK_ARGUMENT_SPEC)
@@ -110,12 +117,17 @@ class OktaModule(AnsibleModule):
         super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-        self._client = None
-        self.journal = None
-        self.stopped = None
-        self._default_scopes = default_scopes
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._interrupted)
         self._query = self._compile_query()
         self.concurrency = self.params['concurrency'] if bulk else 1
+
+    def _interrupted(self, number, frame):
+        """SIGINT or SIGTERM outside a bulk run (run_bulk has handlers of its own): a clean failure."""
+        when = 'after its run, whose outcomes were all recorded' if self._run_over else 'before it acted on any item'
+        self.fail_json(msg='The task was interrupted (%s) %s (%d API calls made); run it again.'
+                       % (signal.Signals(number).name, when, self._client.requests if self._client else 0),
+                       stopped='interrupted %s' % when)
 
     @property
     def client(self):
@@ -159,7 +171,8 @@ class OktaModule(AnsibleModule):
 
     @property
     def retries(self):
-        return self._client.retries if self._client else 0
+        client = getattr(self, '_client', None)
+        return client.retries if client is not None else 0
 
     def run(self, func):
         """Call ``func()``; an OktaApiError it raises becomes a clean task failure."""
@@ -189,6 +202,7 @@ class OktaModule(AnsibleModule):
             entries = run_bulk(action, items, key, self.concurrency, journal=self.journal, item_key=item_key,
                                stop=stop, total=total, waiting=client.rate_limiter.current_wait)
         finally:
+            self._run_over = True
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             if self.journal is not None:

@@ -34,8 +34,9 @@ SKIPPED = 'skipped'
 
 # The options of every module that acts on many users; documented in the identity.okta.users fragment.
 USERS_ARGUMENT_SPEC = dict(
-    users=dict(type='list', elements='str', default=[]),
-    groups=dict(type='list', elements='str', default=[]),
+    # No default: a default would satisfy each module's required_one_of (users, groups) by itself.
+    users=dict(type='list', elements='str'),
+    groups=dict(type='list', elements='str'),
     fail_on_not_found=dict(type='bool', default=False),
     protected_users=dict(type='list', elements='str', default=[]),
     protected_groups=dict(type='list', elements='str', default=[]),
