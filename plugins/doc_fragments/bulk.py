@@ -41,9 +41,18 @@ options:
         (C(attempted)) and its outcome as soon as it is known (time, item, result, HTTP status, Okta
         request ID), flushed to disk as it happens, with the run's plan and progress. Not written in
         check mode.
-      - A run given the journal of an earlier run skips what that run finished (its result is
-        V(skipped_done)) and does the rest, including calls left C(attempted) by a run that was killed.
-        Give the same path, and the same users, to resume an interrupted incident run.
+      - The journal resumes an interrupted run, and nothing else. When the last run in the file did not end
+        (Ctrl-C, SIGTERM, C(kill -9), a refused credential) and was the same run - same module, same org, same
+        options and input - this run skips what that run finished (its result is V(skipped_done)) and does the
+        rest, including calls left C(attempted) by a run that was killed. Any other journal - a run that ended,
+        another org, module, options or input, a file of an older version - makes this run start over in the
+        same file, skipping nobody, with a warning that says why: what a run does is decided by Okta's state
+        now. V(not_found) is never skipped. Results name the run (RV(ignore:run_id)) and say whether it resumed
+        (RV(ignore:journal_run)).
+      - One run at a time: the file is locked for the run, and a second task given it (a second responder on
+        the same incident) fails before any change, naming the other run's PID and host.
+      - The file is created with mode 0600 (and a missing folder 0700). A path that is a symlink, or a file
+        of another user or writable by others, is refused.
       - On SIGINT or SIGTERM (Ctrl-C) the task stops sending new calls, finishes and records the calls
         in flight, and ends; the journal then holds exactly what Okta was asked to do and answered.
       - Live progress of a local run is read from this file by the collection's action plugin; without

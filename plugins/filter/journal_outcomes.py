@@ -24,13 +24,19 @@ options:
     description: The journal's text (for example C(lookup('ansible.builtin.file', journal))).
     type: str
     required: true
+  run_id:
+    description:
+      - The run to report (the C(run_id) a module returns): its rows and those of the interrupted runs it resumed.
+      - Empty (the default) for the last run in the journal. Rows of other runs are never included.
+    type: str
+    default: ''
 '''
 
 EXAMPLES = r'''
 - name: Report what an interrupted run did
   ansible.builtin.copy:
     dest: report.csv
-    content: "{{ lookup('ansible.builtin.file', 'INC-4711.journal') | identity.okta.journal_outcomes
+    content: "{{ lookup('ansible.builtin.file', 'INC-4711.journal') | identity.okta.journal_outcomes(revoked.run_id)
                  | identity.okta.to_csv(['time', 'item', 'result', 'status', 'request_id', 'msg']) }}"
     mode: "0640"
 '''
@@ -44,29 +50,30 @@ _value:
   elements: dict
 '''
 
-import json
-
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import ATTEMPTED, read_runs
 
-def journal_outcomes(text):
+
+def journal_outcomes(text, run_id=''):
     if not isinstance(text, str):
         raise AnsibleFilterError('journal_outcomes takes the text of a journal, got %s' % type(text).__name__)
-    rows = {}
-    for line in text.splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue  # a line cut short when the run was killed
-        if not isinstance(record, dict) or not isinstance(record.get('item'), str):
-            continue
-        if record.get('event') == 'attempted':
-            row = rows.setdefault(record['item'], {'item': record['item']})
-            row.update(result='attempted', time=record.get('time'))
-        elif record.get('event') == 'outcome':
-            row = rows.setdefault(record['item'], {'item': record['item']})
-            row.update((k, v) for k, v in record.items() if k != 'event')
-    return list(rows.values())
+    runs = read_runs(text.splitlines())
+    if run_id:
+        runs = [run for run in runs if run.run_id == run_id]
+        if not runs:
+            raise AnsibleFilterError('journal_outcomes: the journal has no run %s' % run_id)
+    if not runs:
+        return []
+    run = runs[-1]
+    rows = []
+    for item in run.order:
+        record = run.last[item]
+        row = dict((k, v) for k, v in record.items() if k != 'event')
+        if record.get('event') == ATTEMPTED:
+            row = {'item': item, 'result': 'attempted', 'time': record.get('time')}
+        rows.append(row)
+    return rows
 
 
 class FilterModule(object):

@@ -22,7 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, FIRST_COMPLETED, as_completed, wait
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_journal import utc_now
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import JournalError, utc_now
 
 FAILED = 'failed'
 NOT_ATTEMPTED = 'not_attempted'
@@ -134,6 +134,10 @@ class BulkRun:
                             and v is not None), previous
             try:
                 return self.action(item), None
+            except JournalError as exc:
+                # The call could not be recorded before it was sent, so it was not sent; the run stops.
+                self.stop(str(exc))
+                return {'result': NOT_ATTEMPTED, 'msg': 'Not attempted: %s' % exc}, None
             finally:
                 # The time each call ended, taken in its worker: when results are collected is later.
                 finished[index] = utc_now()
@@ -178,7 +182,10 @@ class BulkRun:
             self.done += 1
             self.counts[result] = self.counts.get(result, 0) + 1
         if self.journal is not None and not skipped and result != NOT_ATTEMPTED:
-            self.journal.outcome(self.item_key(item), entry)
+            try:
+                self.journal.outcome(self.item_key(item), entry)
+            except JournalError:
+                pass  # the run stops (the journal's on_failure); its attempted record makes a resume do it again
         self._stop_if_systemic(entry)
         if (self.total and not self.stop.is_set()
                 and self.done / float(self.total) - self._last_share >= PROGRESS_EVERY_SHARE):
@@ -227,7 +234,10 @@ class BulkRun:
         if self.stop.is_set():
             record['stopping'] = self.stop.reason
         if self.journal is not None:
-            self.journal.write(event, **record)
+            try:
+                self.journal.write(event, **record)
+            except JournalError:
+                pass  # the run stops for it (the journal's on_failure)
         if self.progress is not None:
             self.progress(record)
         return record

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import json
 import re
 import signal
 
@@ -23,7 +25,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop, run_bulk
-from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal, JournalError
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, NEW_FILE, Journal, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
 
 try:
@@ -58,6 +60,10 @@ BULK_ARGUMENT_SPEC = dict(
     max_api_share=dict(type='float', default=0.8),
     journal=dict(type='path'),
 )
+
+# Options that change how a run goes, not what it does: an interrupted run may be resumed with others.
+NOT_THE_WORK = frozenset(CONNECTION_ARGUMENT_SPEC) | frozenset(BULK_ARGUMENT_SPEC) | frozenset(
+    ('verify', 'verify_timeout', 'fail_on_not_found', 'max_targets'))
 
 # What to fix when Okta refuses the credential itself: nothing else the task would do can succeed.
 CREDENTIAL_HINTS = {
@@ -163,10 +169,19 @@ class OktaModule(AnsibleModule):
     def exit_json(self, **result):
         """Every result says how many API calls were repeated (``retries``)."""
         result.setdefault('retries', self.retries)
+        self._add_journal_run(result)
         super(OktaModule, self).exit_json(**result)
+
+    def _add_journal_run(self, result):
+        """Which run of the journal this was (``run_id``), so that a report reads this run's records only."""
+        journal = getattr(self, 'journal', None)
+        if journal is not None:
+            result.setdefault('run_id', journal.run_id)
+            result.setdefault('journal_run', journal.summary())
 
     def fail_json(self, msg, **result):
         result.setdefault('retries', self.retries)
+        self._add_journal_run(result)
         super(OktaModule, self).fail_json(msg=msg, **result)
 
     @property
@@ -181,20 +196,20 @@ class OktaModule(AnsibleModule):
         except OktaApiError as exc:
             self.fail_from_api_error(exc)
 
-    def run_bulk(self, action, items, key, item_key=str, total=None, plan=None):
+    def run_bulk(self, action, items, key, final_results, item_key=str, total=None, plan=None):
         """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.BulkRun).
 
-        With O(journal) (not in check mode) every change is recorded as it happens and items
-        done by an earlier run with the same journal are skipped. SIGINT and SIGTERM stop the
-        dispatch of new items; the calls in flight finish and are recorded. ``self.stopped``
-        says why the run stopped early, if it did.
+        With O(journal) (not in check mode) every change is recorded as it happens; a run that resumes an
+        interrupted one (okta_journal) skips the items whose outcome there is one of ``final_results``.
+        SIGINT and SIGTERM stop the dispatch of new items; the calls in flight finish and are recorded.
+        ``self.stopped`` says why the run stopped early, if it did.
         """
         # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
         client = self.client
-        self.journal = self._open_journal()
-        if self.journal is not None and plan is not None:
-            self.journal.write('plan', **plan)
         stop = Stop()
+        self.journal = self._open_journal(final_results, stop)
+        if self.journal is not None and plan is not None:
+            self._write_or_fail('plan', **plan)
         previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
             'the run was interrupted (%s); the calls in flight were finished and recorded'
             % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
@@ -206,26 +221,47 @@ class OktaModule(AnsibleModule):
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             if self.journal is not None:
-                self.journal.write('stopped' if stop.is_set() else 'end', reason=stop.reason)
+                try:
+                    self.journal.write('stopped' if stop.is_set() else END, reason=stop.reason)
+                except JournalError:
+                    pass  # the run already stopped for it, and says why
                 self.journal.close()
         self.stopped = stop.reason
         return entries
 
     def record_attempt(self, item, **fields):
-        """Journal, before it is sent, the call that changes ``item`` at Okta (no-op without a journal)."""
+        """Journal, before it is sent, the call that changes ``item`` at Okta (no-op without a journal).
+        Raises JournalError when it cannot be recorded: then the call must not be sent."""
         if self.journal is not None:
             self.journal.attempted(item, **fields)
 
-    def _open_journal(self):
+    def _open_journal(self, final_results, stop):
         path = self.params.get('journal')
         if not path or self.check_mode:
             return None
         try:
-            journal = Journal(path, self._name)
+            journal = Journal(path, self._run_identity(), final_results)
         except JournalError as exc:
             self.fail_json(msg=str(exc), field='journal')
-        journal.write('run', kind=self._name, check_mode=False, resumed=len(journal.done))
+        journal.on_failure = stop
+        if journal.started_over and journal.started_over != NEW_FILE:
+            self.warn('journal %s: this run resumes nothing and skips nobody, because %s.' % (path, journal.started_over))
         return journal
+
+    def _write_or_fail(self, event, **fields):
+        try:
+            self.journal.write(event, **fields)
+        except JournalError as exc:
+            self.fail_json(msg='%s. Nothing was changed.' % exc, field='journal')
+
+    def _run_identity(self):
+        """What this run is, for the journal: a run resumes only a run of the same module, org and work."""
+        work = dict((name, value) for name, value in self.params.items()
+                    if name not in NOT_THE_WORK and not self.argument_spec.get(name, {}).get('no_log'))
+        digest = hashlib.sha256(json.dumps(work, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:16]
+        shown = dict((name, '%d entries' % len(value) if isinstance(value, list) and len(value) > 5 else value)
+                     for name, value in work.items())
+        return dict(kind=self._name, org=self.client.base_url, digest=digest, options=shown)
 
     def validate_id_list(self, name, values, kind=KIND_SESSION_ID):
         """Check every entry of option ``name`` before any request; drop duplicates, keeping order.

@@ -29,6 +29,11 @@ class Tokens(UserBulkRun):
         self.done_result = 'revoked' if self.revoke else 'listed'
         self.done_words = ('Revoked the tokens of', 'Would revoke the tokens of') if self.revoke else ('Listed', 'Listed')
         self.calls_per_user = {'users': 3 if self.revoke else 2}
+        self.also_final = ('none',)
+
+    @property
+    def final_results(self):
+        return super(Tokens, self).final_results if self.revoke else ()  # a listing is read again
 
     def act(self, target):
         try:

@@ -226,7 +226,13 @@ class UserBulkRun(UserTargets):
     done_result = 'done'
     done_words = ('Done', 'Would do')  # the summary's verb, in a real run and in check mode
     calls_per_user = {}
+    also_final = ()  # outcomes besides done_result after which a user needs nothing more (``unchanged``)
     feature_scope = None  # the OAuth scope of a feature the org may lack (its refusal skips every user)
+
+    @property
+    def final_results(self):
+        """The outcomes a resumed run does not repeat (okta_journal)."""
+        return (self.done_result,) + tuple(self.also_final)
 
     def act(self, target):
         raise NotImplementedError()
@@ -269,7 +275,7 @@ class UserBulkRun(UserTargets):
                 target.outcome = {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status}
         self.plan_summary = self.summary_of_plan(self.calls_per_user)
         self.refuse_over_max_targets(self.plan_summary)
-        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target',
+        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target', self.final_results,
                                                      total=len(self.targets), plan=self.plan_summary))
         first_entry = {}
         for target, entry in zip(self.targets, results):

@@ -299,7 +299,8 @@ def ensure_absent(module):
         return dict(revoke_session(module.client, session_id), **({'user_id': owner} if owner else {}))
 
     started = time.time()
-    results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', total=len(ids))
+    results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', final_results=(REVOKED, ABSENT),
+                              total=len(ids))
     unverified = []
     if module.params['verify'] and not module.check_mode and not module.stopped:
         unverified = verify(module, results, started - 60)

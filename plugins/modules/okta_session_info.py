@@ -122,7 +122,7 @@ def main():
 
     found = dict()
     missing = []
-    for entry in module.run_bulk(read, ids, 'session_id'):
+    for entry in module.run_bulk(read, ids, 'session_id', final_results=()):  # a read is never skipped
         if entry['result'] == 'failed':
             module.fail_json(msg='Could not read session %s: %s' % (entry['session_id'], entry.get('msg')),
                              **dict((k, v) for k, v in entry.items() if k not in ('msg', 'result')))

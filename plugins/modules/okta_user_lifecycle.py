@@ -120,6 +120,7 @@ class Lifecycle(UserBulkRun):
     """Moves each user to the wanted state, if it is not there."""
 
     calls_per_user = {'users': 1}
+    also_final = (UNCHANGED,)
 
     def __init__(self, module):
         super(Lifecycle, self).__init__(module, resolve_all_ids=True)

@@ -111,6 +111,7 @@ class Risk(UserBulkRun):
     done_result = 'set'
     done_words = ('Set the risk of', 'Would set the risk of')
     calls_per_user = {'users': 2}
+    also_final = ('unchanged',)
     feature_scope = 'okta.userRisk.manage'
 
     def act(self, target):

@@ -9,7 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import signal
+import threading
 
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal
 from ansible_collections.identity.okta.plugins.modules import okta_user_sessions
 
 
@@ -87,17 +91,85 @@ def test_check_mode_reports_the_plan_and_changes_nothing(okta_sim, run_module):
     assert running.state()['revocationCount'] == 0
 
 
-def test_a_rerun_with_the_journal_skips_the_users_done(okta_sim, run_module, tmp_path):
+def sign_in(running, login):
+    return running.admin('POST', 'sessions', {'login': login})
+
+
+def test_a_rerun_after_a_finished_run_signs_everyone_out_again(okta_sim, run_module, tmp_path):
     running = okta_sim(users=8, sessions_per_user=1)
     journal = str(tmp_path / 'INC-1.jsonl')
-    first = run_module(okta_user_sessions, **connection(running, users=['user%d@example.com' % n for n in (1, 2, 3)],
-                                                        journal=journal))
-    assert first['summary']['cleared'] == 3
-    deletes = calls(running, 'DELETE', '/api/v1/users/')
-    second = run_module(okta_user_sessions, **connection(running, users=['user%d@example.com' % n for n in range(1, 7)],
-                                                         journal=journal))
-    assert second['summary']['skipped_done'] == 3 and second['summary']['cleared'] == 3
-    assert calls(running, 'DELETE', '/api/v1/users/') - deletes == 3
+    users = ['user%d@example.com' % n for n in (1, 2, 3)]
+    first = run_module(okta_user_sessions, **connection(running, users=users, journal=journal))
+    assert first['summary']['cleared'] == 3 and first['journal_run']['resumed'] is False
+    back = sign_in(running, 'user2@example.com')  # the attacker is back
+    assert back['id'] in [session['id'] for session in running.state()['sessions']]
+    second = run_module(okta_user_sessions, **connection(running, users=users, journal=journal))
+    assert second['summary']['cleared'] == 3 and second['summary']['skipped_done'] == 0
+    assert second['journal_run']['resumed'] is False and 'ran to the end' in second['journal_run']['started_over']
+    assert second['run_id'] != first['run_id']
+    assert back['id'] not in [session['id'] for session in running.state()['sessions']]
     with open(journal) as handle:
         events = [json.loads(line)['event'] for line in handle]
-    assert events.count('run') == 2 and events.count('plan') == 2 and events.count('attempted') == 6
+    assert events.count('run') == 2 and events.count('end') == 2 and events.count('attempted') == 6
+
+
+def test_an_interrupted_run_is_resumed_without_repeating_a_finished_call(okta_sim, run_module, tmp_path):
+    running = okta_sim(users=40, sessions_per_user=1, latency_ms=60)
+    journal = str(tmp_path / 'INC-2.jsonl')
+    users = ['user%d@example.com' % n for n in range(1, 41)]
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        first = run_module(okta_user_sessions, **connection(running, users=users, journal=journal, concurrency=1))
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert first['failed'] and 'interrupted (SIGTERM)' in first['stopped']
+    done_first = first['summary']['cleared']
+    assert 0 < done_first < 40, first['summary']
+    second = run_module(okta_user_sessions, **connection(running, users=users, journal=journal, concurrency=4))
+    assert second['journal_run']['resumes'] == first['run_id']
+    assert second['summary']['skipped_done'] == done_first and second['summary']['cleared'] == 40 - done_first
+    revoked = [r['userId'] for r in running.state()['revocations'] if r['kind'] == 'user']
+    assert len(revoked) == len(set(revoked)) == 40, 'each person signed out once'
+
+
+def test_a_person_not_found_is_looked_up_again_by_the_resumed_run(okta_sim, run_module, tmp_path):
+    running = okta_sim(users=2, sessions_per_user=1)
+    journal = str(tmp_path / 'INC-3.jsonl')
+    with open(journal, 'w') as handle:  # an interrupted run that found nobody (a wrong org, say)
+        handle.write(json.dumps({'event': 'run', 'run_id': 'r1', 'kind': 'okta_user_sessions',
+                                 'org': running.base_url, 'digest': 'x'}) + '\n')
+        handle.write(json.dumps({'event': 'outcome', 'item': 'user1@example.com', 'result': 'not_found'}) + '\n')
+    os.chmod(journal, 0o600)
+    result = run_module(okta_user_sessions, **connection(running, users=['user1@example.com'], journal=journal))
+    assert result['cleared'] == ['user1@example.com'] and running.state()['sessionCount'] == 1
+
+
+def test_a_run_of_another_org_or_other_options_is_not_resumed(okta_sim, run_module, tmp_path):
+    running = okta_sim(users=3, sessions_per_user=1)
+    other = okta_sim(users=0)
+    journal = str(tmp_path / 'INC-4.jsonl')
+    users = ['user1@example.com', 'user2@example.com']
+    wrong = run_module(okta_user_sessions, **connection(other, users=users, journal=journal))
+    assert wrong['not_found'] == users
+    with open(journal) as handle:  # as if that run had been interrupted: it must still not be resumed here
+        kept = [line for line in handle if json.loads(line)['event'] != 'end']
+    with open(journal, 'w') as handle:
+        handle.writelines(kept)
+    right = run_module(okta_user_sessions, **connection(running, users=users, journal=journal))
+    assert right['cleared'] == users and 'another org' in right['journal_run']['started_over']
+    again = run_module(okta_user_sessions, **connection(running, users=users, journal=journal, oauth_tokens=True))
+    assert again['summary']['skipped_done'] == 0 and again['journal_run']['resumed'] is False
+
+
+def test_a_second_run_on_a_journal_in_use_stops_before_any_change(okta_sim, run_module, tmp_path):
+    running = okta_sim(users=2, sessions_per_user=1)
+    journal = str(tmp_path / 'INC-5.jsonl')
+    holder = Journal(journal, dict(kind='okta_user_sessions', org=running.base_url, digest='d'), ('cleared',))
+    try:
+        result = run_module(okta_user_sessions, **connection(running, users=['user1@example.com'], journal=journal))
+    finally:
+        holder.close()
+    assert result['failed'] and result['field'] == 'journal' and 'in use by another run (pid %d' % os.getpid() in result['msg']
+    assert 'run_id' not in result and running.state()['revocationCount'] == 0
