@@ -46,10 +46,10 @@ options:
         options and input - this run skips what that run finished (its result is V(skipped_done)) and does the
         rest, including calls left C(attempted) by a run that was killed. Any other journal - a run that ended,
         another org, module, options or input, a file of an older version - makes this run start over in the
-        same file, skipping nobody, with a warning that says why: what a run does is decided by Okta's state
-        now. V(not_found) is never skipped. Results name the run (RV(ignore:run_id)) and say whether it resumed
-        (RV(ignore:journal_run)).
-      - One run at a time: the file is locked for the run, and a second task given it (a second responder on
+        same file, skipping nobody, with a warning that says why, for what a run does is decided by Okta's state
+        now. V(not_found) is never skipped. Results name the run (RV(run_id)) and say whether it resumed
+        (RV(journal_run)).
+      - One run at a time. The file is locked for the run, and a second task given it (a second responder on
         the same incident) fails before any change, naming the other run's PID and host.
       - The file is created with mode 0600 (and a missing folder 0700). A path that is a symlink, or a file
         of another user or writable by others, is refused.

@@ -95,6 +95,14 @@ retries:
   description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
   returned: always
   type: int
+run_id:
+  description: The run's ID in its O(journal) (see M(identity.okta.okta_user_sessions)).
+  returned: with O(journal), once the journal was opened (not in check mode)
+  type: str
+journal_run:
+  description: Whether this run resumed an interrupted run of the same journal, and if not, why (see M(identity.okta.okta_user_sessions)).
+  returned: with O(journal), once the journal was opened (not in check mode)
+  type: dict
 '''
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import get_session, session_result

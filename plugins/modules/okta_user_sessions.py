@@ -253,6 +253,31 @@ retries:
   description: How many API calls were repeated after a rate limit, a 5xx answer or a connection error.
   returned: always
   type: int
+run_id:
+  description: The run's ID in its O(journal) (a report reads that run's records with the C(journal_outcomes) filter).
+  returned: with O(journal), once the journal was opened (not in check mode)
+  type: str
+  sample: 3f2a9c0d1e7b4a58
+journal_run:
+  description: Whether this run resumed an interrupted run of the same journal, and if not, why.
+  returned: with O(journal), once the journal was opened (not in check mode)
+  type: dict
+  contains:
+    run_id:
+      description: This run's ID.
+      type: str
+    resumed:
+      description: Whether it resumed the journal's last run (interrupted, same module, org, options and input).
+      type: bool
+    resumes:
+      description: The ID of the run it resumed.
+      type: str
+    skipped_done:
+      description: How many items the resumed run had finished, and this one skipped.
+      type: int
+    started_over:
+      description: Why the journal's last run was not resumed (it ran to the end, another org, ...); null for a new journal.
+      type: str
 '''
 
 import time
