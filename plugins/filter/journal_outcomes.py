@@ -26,7 +26,7 @@ options:
     required: true
   run_id:
     description:
-      - The run to report (the C(run_id) a module returns): its rows and those of the interrupted runs it resumed.
+      - The run to report (the C(run_id) a module returns), with the rows of the interrupted runs it resumed.
       - Empty (the default) for the last run in the journal. Rows of other runs are never included.
     type: str
     default: ''
