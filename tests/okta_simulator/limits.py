@@ -48,6 +48,14 @@ BUCKET_OF_ROUTE = {
     # (factor verify) counts in /api/v1/users, so the risk routes do here (inferred).
     ('GET', '/api/v1/users/{id}/risk'): 'users',
     ('PUT', '/api/v1/users/{id}/risk'): 'users',
+    # apimutex: /api/v1/users/ID/lifecycle/* POST and /api/v1/users/ID/factors GET -> /api/v1/users (and the
+    # expire_password and reset_factors calls of okta-sdk-python's cassettes count down the users bucket with the
+    # user's creation).
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password'): 'users',
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password_with_temp_password'): 'users',
+    ('POST', '/api/v1/users/{id}/lifecycle/reset_factors'): 'users',
+    ('POST', '/api/v1/users/{id}/lifecycle/unlock'): 'users',
+    ('GET', '/api/v1/users/{id}/factors'): 'users',
     ('GET', '/api/v1/users/{id}'): 'user-get',
     ('GET', '/api/v1/groups'): 'groups',
     ('GET', '/api/v1/groups/{id}/users'): 'groups',

@@ -53,6 +53,12 @@ REQUIRED_SCOPES = {
     ('POST', '/api/v1/users/{id}/lifecycle/unsuspend'): 'okta.users.manage',
     ('GET', '/api/v1/users/{id}/risk'): 'okta.userRisk.read',
     ('PUT', '/api/v1/users/{id}/risk'): 'okta.userRisk.manage',
+    # expirePassword, expirePasswordWithTempPassword, resetFactors, unlockUser (manage); listFactors (read).
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password'): 'okta.users.manage',
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password_with_temp_password'): 'okta.users.manage',
+    ('POST', '/api/v1/users/{id}/lifecycle/reset_factors'): 'okta.users.manage',
+    ('POST', '/api/v1/users/{id}/lifecycle/unlock'): 'okta.users.manage',
+    ('GET', '/api/v1/users/{id}/factors'): 'okta.users.read',
     # Okta's OAuth spec 2026.06.3, globalTokenRevocation: security apiToken, or oauth2 with this scope.
     (GLOBAL_TOKEN_REVOCATION_METHOD, GLOBAL_TOKEN_REVOCATION_PATH): 'okta.universalLogout.manage',
 }

@@ -78,6 +78,11 @@ ROUTES = [
     ('POST', '/api/v1/users/{id}/lifecycle/unsuspend', 'unsuspend_user'),
     ('GET', '/api/v1/users/{id}/risk', 'get_user_risk'),
     ('PUT', '/api/v1/users/{id}/risk', 'put_user_risk'),
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password', 'expire_password'),
+    ('POST', '/api/v1/users/{id}/lifecycle/expire_password_with_temp_password', 'expire_password_with_temp_password'),
+    ('POST', '/api/v1/users/{id}/lifecycle/reset_factors', 'reset_factors'),
+    ('POST', '/api/v1/users/{id}/lifecycle/unlock', 'unlock_user'),
+    ('GET', '/api/v1/users/{id}/factors', 'list_factors'),
     ('POST', GLOBAL_TOKEN_REVOCATION_PATH, 'global_token_revocation'),
 ]
 
@@ -92,6 +97,11 @@ FEATURE_NOT_ENABLED = ('E0000015', 'You do not have permission to access the fea
 RISK_LEVELS = ('HIGH', 'MEDIUM', 'LOW')
 RISK_REASON = re.compile(r'^[a-zA-Z0-9\s\-,.]*$')  # UserRiskRequest.riskReason, the spec's pattern
 DEFAULT_RISK_REASON = 'override.by.admin'  # "If riskReason isn't provided, the reason defaults to override.by.admin"
+# Okta's "User operation forbidden exception" (403): its error catalogue, and its Users API reference's answer to a
+# lifecycle operation on a user in the wrong status ("Response Example (Unexpected user status)").
+USER_OPERATION_FORBIDDEN = ('E0000038', "This operation is not allowed in the user's current status.")
+# Unlock of a user who is not locked out: okta-sdk-python's cassette test_unlock_user (recorded September 2025).
+UNLOCK_NOT_ALLOWED = ('E0000032', 'Unlock is not allowed for this user.', ['The user is not locked out.'])
 
 
 def okta_error(code, summary, causes=()):
@@ -1105,6 +1115,67 @@ class OktaHandler(BaseHTTPRequestHandler):
                                                     actor=self._actor())
         return (201 if created else 200), self._risk_body(params[0], risk), None
 
+    # -- password, factors, lockout ----------------------------------------------
+
+    def api_expire_password(self, params, query, body):
+        """200 and the user, now PASSWORD_EXPIRED (the spec's expirePassword; okta-sdk-python's cassette
+        test_expire_password); a user whose status does not allow it is 403 E0000038."""
+        user, problem, dummy = self.simulator.org.expire_password(params[0], actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 403, okta_error(*USER_OPERATION_FORBIDDEN), None
+        return 200, self._user_body(user), None
+
+    def api_expire_password_with_temp_password(self, params, query, body):
+        """200 ``{"tempPassword": "…"}`` (the spec's expirePasswordWithTempPassword, schema tempPassword;
+        okta-sdk-python's cassette test_expire_password_get_temporary); ``revokeSessions=true`` also ends the
+        user's sessions."""
+        user, problem, temporary = self.simulator.org.expire_password(
+            params[0], temp_password=True, revoke_sessions=query_bool(query, 'revokeSessions', False),
+            actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 403, okta_error(*USER_OPERATION_FORBIDDEN), None
+        return 200, {'tempPassword': temporary}, None
+
+    def api_reset_factors(self, params, query, body):
+        """200 ``{}`` (the spec: ``content: {}``; okta-sdk-python's cassette test_reset_factors), also for a user
+        without factors; a user not activated or deactivated is 403 E0000038."""
+        user, problem, dummy = self.simulator.org.reset_factors(params[0], actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 403, okta_error(*USER_OPERATION_FORBIDDEN), None
+        return 200, {}, None
+
+    def api_unlock_user(self, params, query, body):
+        """200 ``{}`` for a LOCKED_OUT user, ACTIVE after; any other user is 403 E0000032 "Unlock is not allowed
+        for this user." (okta-sdk-python's cassette test_unlock_user, an ACTIVE user)."""
+        user, problem = self.simulator.org.unlock_user(params[0], actor=self._actor())
+        if user is None:
+            return self._not_found(params[0], 'User')
+        if problem:
+            return 403, okta_error(*UNLOCK_NOT_ALLOWED), None
+        return 200, {}, None
+
+    def _factor_body(self, user_id, factor):
+        path = '/api/v1/users/%s/factors/%s' % (quote(user_id, safe=''), quote(factor['id'], safe=''))
+        links = {'self': {'href': self._base() + path, 'hints': {'allow': ['GET', 'DELETE']}},
+                 'user': {'href': self._base() + '/api/v1/users/' + quote(user_id, safe=''), 'hints': {'allow': ['GET']}}}
+        if factor['factorType'] in ('sms', 'push', 'token:software:totp', 'email'):
+            links['verify'] = {'href': self._base() + path + '/verify', 'hints': {'allow': ['POST']}}
+        return dict(factor, _links=links)
+
+    def api_list_factors(self, params, query, body):
+        """The user's enrolled factors, not paged (the spec's listFactors and its example ListFactorsResults);
+        ``[]`` for a user without any."""
+        org = self.simulator.org
+        if params[0] not in org.users:
+            return self._not_found(params[0], 'User')
+        return 200, [self._factor_body(params[0], f) for f in org.factors_of(params[0])], None
+
     def api_global_token_revocation(self, params, query, body):
         """Universal Logout (Okta's OAuth spec 2026.06.3, globalTokenRevocation): 204 once every session
         and refresh token of the user is revoked. ``{"sub_id": {"format": "opaque", "id": "00u…"}}``; a body
@@ -1213,6 +1284,25 @@ class OktaHandler(BaseHTTPRequestHandler):
             tokens = [sim.org.add_refresh_token(user['id'], client_id, *([scopes] if scopes else []))['id']
                       for dummy in range(int(body.get('count', 1)))]
             return self._send(201, {'userId': user['id'], 'clientId': client_id, 'tokenIds': tokens})
+        if action == 'user-status' and self.command == 'POST':
+            # Puts a user in a status (STAGED, LOCKED_OUT, DEPROVISIONED, ...): {"login" or "userId", "status"}.
+            try:
+                user = sim.org.set_status(body.get('login') or body.get('userId') or '', body.get('status'))
+            except ValueError as exc:
+                return self._send(400, {'error': str(exc)})
+            if user is None:
+                return self._send(404, {'error': 'no such user'})
+            return self._send(200, {'id': user['id'], 'status': user['status']})
+        if action == 'factors' and self.command == 'POST':
+            # Enrolls a user in a factor: {"login" or "userId", "factorType" (push), "provider" (OKTA)}.
+            user = sim.org.find_user(body.get('login') or body.get('userId') or '')
+            if user is None:
+                return self._send(404, {'error': 'no such user'})
+            try:
+                factor = sim.org.enroll_factor(user['id'], body.get('factorType', 'push'), body.get('provider', 'OKTA'))
+            except ValueError as exc:
+                return self._send(400, {'error': str(exc)})
+            return self._send(201, factor)
         if action == 'oauth-clients' and self.command == 'POST':
             sim.oauth.register(body['clientId'], body['publicKeyPem'])
             return self._send(204)

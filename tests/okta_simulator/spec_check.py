@@ -63,6 +63,11 @@ CURRENT_OPERATIONS = {
     '/api/v1/users/{id}/lifecycle/suspend': ('post',),
     '/api/v1/users/{id}/lifecycle/unsuspend': ('post',),
     '/api/v1/users/{userId}/risk': ('get', 'put'),
+    '/api/v1/users/{id}/lifecycle/expire_password': ('post',),
+    '/api/v1/users/{id}/lifecycle/expire_password_with_temp_password': ('post',),
+    '/api/v1/users/{id}/lifecycle/reset_factors': ('post',),
+    '/api/v1/users/{id}/lifecycle/unlock': ('post',),
+    '/api/v1/users/{userId}/factors': ('get',),
 }
 LEGACY_OPERATIONS = {'/api/v1/sessions': ('post',)}
 OAUTH_OPERATIONS = {'/oauth2/v1/global-token-revocation': ('post',)}

@@ -49,6 +49,28 @@ CLASSIC_ENGINE = 'classic'
 ENGINES = (IDENTITY_ENGINE, CLASSIC_ENGINE)
 GEOGRAPHY = {'city': 'Simulated City', 'state': 'Simulated State', 'country': 'Nowhere', 'postalCode': '00000',
              'geolocation': {'lat': 0.0, 'lon': 0.0}}
+# The factors seeded users are enrolled in, by the user's number (user1 takes the first row, user4 the last, user5
+# the first again): (factorType, provider) as listFactors shows them. Most users of a real org have Okta Verify
+# (push, with its TOTP), some an SMS or Google Authenticator, some nothing yet (chosen).
+SEEDED_FACTORS = (
+    (('push', 'OKTA'), ('token:software:totp', 'OKTA')),
+    (('push', 'OKTA'), ('sms', 'OKTA')),
+    (('token:software:totp', 'GOOGLE'),),
+    (),
+)
+# The prefixes of Okta's factor IDs (opf: Okta Verify push, ost: Okta Verify TOTP, uft: Google Authenticator, mbl: SMS,
+# emf: email, ufs: security question), as the IDs in Okta's Factors API reference and the spec's examples begin.
+FACTOR_ID_PREFIXES = {('push', 'OKTA'): 'opf', ('token:software:totp', 'OKTA'): 'ost',
+                      ('token:software:totp', 'GOOGLE'): 'uft', ('sms', 'OKTA'): 'mbl', ('email', 'OKTA'): 'emf',
+                      ('question', 'OKTA'): 'ufs'}
+# The user statuses of Okta's User schema.
+USER_STATUSES = ('ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED',
+                 'SUSPENDED')
+# Whose password Okta expires: users who sign in with one (chosen; Okta refuses a deactivated user's operations
+# with E0000038, "This operation is not allowed in the user's current status").
+EXPIRE_PASSWORD_STATUSES = ('ACTIVE', 'PASSWORD_EXPIRED')
+# Whose factors Okta does not reset: users not activated, or deactivated (chosen, as above).
+NO_FACTOR_RESET_STATUSES = ('STAGED', 'PROVISIONED', 'DEPROVISIONED')
 LEGACY_EVENT_TYPES = {'user.session.start': 'core.user_auth.login_success',
                       'user.session.end': 'core.user_auth.logout_success'}
 
@@ -95,6 +117,11 @@ class Org:
         self.refresh_tokens = {}    # token id -> refresh token (OAuth2RefreshToken without the links)
         self.token_revocations = []
         self.user_risk = {}         # user id -> {'riskLevel', 'reason'} once an admin set it
+        self._factor_random = random.Random('factors-%d' % seed)
+        self.factors = {}           # user id -> the factors the user is enrolled in (UserFactor without links)
+        self.password_expirations = []  # {'userId', 'tempPassword' (or None), 'sessionsCleared'}
+        self.factor_resets = []     # {'userId', 'factorsReset'}
+        self.unlocks = []           # user ids unlocked by an admin
         for name, client_uri, logo_uri, universal_logout in SEEDED_CLIENTS:
             self.add_oauth_client(name, client_uri, logo_uri, universal_logout)
 
@@ -291,6 +318,8 @@ class Org:
                     self.add_session(user['id'])
                 for grant in range(oauth_grants_per_user):
                     self.add_refresh_token(user['id'], clients[grant % len(clients)])
+                for factor_type, provider in SEEDED_FACTORS[(index - 1) % len(SEEDED_FACTORS)]:
+                    self.enroll_factor(user['id'], factor_type, provider)
 
     # -- OAuth apps and the refresh tokens users hold ----------------------------
 
@@ -486,6 +515,96 @@ class Org:
                     'direction': 'increase' if order.index(level) > order.index(prior_level) else 'decrease'})
             return prior is None, dict(self.user_risk[user_id])
 
+    # -- password, factors, lockout -----------------------------------------------
+
+    def set_status(self, id_or_login, status):
+        """Put a user in one of Okta's statuses (test-only: how an org gets staged, locked-out ... users)."""
+        if status not in USER_STATUSES:
+            raise ValueError('unknown user status %r (one of %s)' % (status, ', '.join(USER_STATUSES)))
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is not None:
+                self._set_status(user, status)
+            return user
+
+    def enroll_factor(self, user_id, factor_type='push', provider='OKTA'):
+        """An ACTIVE factor of the user, as listFactors shows it (without links)."""
+        if (factor_type, provider) not in FACTOR_ID_PREFIXES:
+            raise ValueError('unknown factor %s/%s (one of %s)' % (factor_type, provider, ', '.join(
+                '%s/%s' % pair for pair in sorted(FACTOR_ID_PREFIXES))))
+        with self.lock:
+            user = self.users[user_id]
+            login, now = user['profile']['login'], iso(self.clock() - 3600)
+            profile = {
+                'push': {'credentialId': login, 'deviceType': 'SmartPhone_IPhone', 'name': 'Sim Phone',
+                         'platform': 'IOS', 'version': '9.0'},
+                'token:software:totp': {'credentialId': login},
+                'sms': {'phoneNumber': '+1555%07d' % (len(self.factors) + 1)},
+                'email': {'email': user['profile']['email']},
+                'question': {'question': 'favorite_art_piece', 'questionText': 'What is your favorite piece of art?'},
+            }[factor_type]
+            factor = {'id': self._new_id(FACTOR_ID_PREFIXES[(factor_type, provider)], 17, self._factor_random),
+                      'factorType': factor_type, 'provider': provider, 'vendorName': provider, 'status': 'ACTIVE',
+                      'created': now, 'lastUpdated': now, 'profile': profile}
+            self.factors.setdefault(user_id, []).append(factor)
+            return dict(factor)
+
+    def factors_of(self, user_id):
+        with self.lock:
+            return [dict(factor) for factor in self.factors.get(user_id, [])]
+
+    def expire_password(self, id_or_login, temp_password=False, revoke_sessions=False, actor=None):
+        """(user, problem, temporary password): problem 'status' when Okta does not expire this user's password
+        (EXPIRE_PASSWORD_STATUSES); user None when there is none. The user is PASSWORD_EXPIRED after; with
+        ``temp_password`` the password is first replaced by a temporary one, which is returned."""
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is None or user['status'] not in EXPIRE_PASSWORD_STATUSES:
+                return user, user and 'status', None
+            temporary = None
+            if temp_password:
+                # Eight letters and digits, as Okta's ("6ww8uJJu" in okta-sdk-python's cassette, "HR076gb6" in its docs).
+                temporary = ''.join(self._factor_random.choice(ID_ALPHABET) for dummy in range(8))
+                user['passwordChanged'] = iso(self.clock())
+            if user['status'] != 'PASSWORD_EXPIRED':
+                self._set_status(user, 'PASSWORD_EXPIRED')
+            cleared = 0
+            if revoke_sessions:
+                self.purge_expired()
+                doomed = [sid for sid, session in self.sessions.items() if session['userId'] == user['id']]
+                for session_id in doomed:
+                    self._drop_session(session_id)
+                cleared = len(doomed)
+            self.password_expirations.append({'userId': user['id'], 'tempPassword': temporary,
+                                              'sessionsCleared': cleared})
+            self.log_event('user.account.expire_password', 'Expire password', user['id'], admin=actor)
+            return user, None, temporary
+
+    def reset_factors(self, id_or_login, actor=None):
+        """(user, problem, how many factors were reset): problem 'status' for a user Okta does not reset
+        (NO_FACTOR_RESET_STATUSES). Resetting a user without factors is 200 too (okta-sdk-python's cassette
+        test_reset_factors resets a new user's), and logs nothing (chosen)."""
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is None or user['status'] in NO_FACTOR_RESET_STATUSES:
+                return user, user and 'status', 0
+            reset = len(self.factors.pop(user['id'], []))
+            self.factor_resets.append({'userId': user['id'], 'factorsReset': reset})
+            if reset:
+                self.log_event('user.mfa.factor.reset_all', 'Reset all factors for user', user['id'], admin=actor)
+            return user, None, reset
+
+    def unlock_user(self, id_or_login, actor=None):
+        """(user, problem): problem 'not_locked_out' for a user who is not LOCKED_OUT."""
+        with self.lock:
+            user = self.find_user(id_or_login)
+            if user is None or user['status'] != 'LOCKED_OUT':
+                return user, user and 'not_locked_out'
+            self._set_status(user, 'ACTIVE')
+            self.unlocks.append(user['id'])
+            self.log_event('user.account.unlock_by_admin', 'Unlock user account by admin', user['id'], admin=actor)
+            return user, None
+
     def snapshot(self, with_sessions=True):
         with self.lock:
             self.purge_expired()
@@ -505,6 +624,7 @@ class Org:
                           for u in self.users.values()],
                 'groups': [{'id': g['id'], 'name': g['profile']['name'], 'memberCount': len(g['members'])}
                            for g in self.groups.values()],
+                'factorCount': sum(len(f) for f in self.factors.values()),
             }
             if with_sessions:
                 state['sessions'] = [dict(s, externalSessionId=self.external_ids.get(s['id'], s['id']))
@@ -513,4 +633,10 @@ class Org:
                 state['refreshTokens'] = [{'id': t['id'], 'userId': t['userId'], 'clientId': t['clientId']}
                                           for t in self.refresh_tokens.values()]
                 state['tokenRevocations'] = list(self.token_revocations)
+                state['factors'] = [{'id': f['id'], 'userId': user_id, 'factorType': f['factorType'],
+                                     'provider': f['provider'], 'status': f['status']}
+                                    for user_id, factors in self.factors.items() for f in factors]
+                state['passwordExpirations'] = [dict(e) for e in self.password_expirations]
+                state['factorResets'] = [dict(e) for e in self.factor_resets]
+                state['unlocks'] = list(self.unlocks)
             return state
