@@ -96,11 +96,12 @@ class BulkRun:
     ``action(item)`` returns the item's outcome (for example ``revoked``) or a dict with a
     ``result`` key and more fields; an Okta error makes it ``failed`` with the error's
     fields. ``item_key(item)`` names the item in the journal. ``progress(record)`` is
-    called with each progress record (also written to the journal).
+    called with each progress record (also written to the journal). ``estimate(done, left)``
+    says how many seconds the ``left`` items take, or None (then the ETA is from the speed so far).
     """
 
     def __init__(self, action, key, workers, journal=None, item_key=str, stop=None, total=None, progress=None,
-                 waiting=None):
+                 waiting=None, estimate=None):
         self.action = action
         self.key = key
         self.workers = workers
@@ -110,6 +111,7 @@ class BulkRun:
         self.total = total
         self.progress = progress
         self.waiting = waiting or (lambda: None)
+        self.estimate = estimate or (lambda done, left: None)
         self.counts = {}
         self.done = 0
         self.calls_started = 0
@@ -229,8 +231,13 @@ class BulkRun:
         waiting = self.waiting()
         if waiting:
             record['waiting'] = waiting
-        if self.total and record['items_per_s'] > 0 and self.done < self.total:
-            record['eta_s'] = round((self.total - self.done) / record['items_per_s'], 1)
+        if self.total and self.done < self.total:
+            # From the rate model when it knows the limits (the speed so far says nothing of the windows ahead).
+            eta = self.estimate(record['done'], self.total - record['done']) if record['done'] else None
+            if eta is None and record['items_per_s'] > 0:
+                eta = (self.total - record['done']) / record['items_per_s']
+            if eta is not None:
+                record['eta_s'] = round(eta, 1)
         if self.stop.is_set():
             record['stopping'] = self.stop.reason
         if self.journal is not None:

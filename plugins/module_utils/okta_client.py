@@ -183,6 +183,7 @@ class OktaClient:
         self._stats_lock = threading.Lock()
         self.retries = 0
         self.requests = 0
+        self.call_seconds = None  # the latency of a call, a moving average
 
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, concurrency), max_retries=0)
@@ -210,6 +211,17 @@ class OktaClient:
                 self.retries += 1
             else:
                 self.requests += 1
+
+    def _time_call(self, seconds):
+        with self._stats_lock:
+            self.call_seconds = seconds if self.call_seconds is None else 0.9 * self.call_seconds + 0.1 * seconds
+
+    def estimate_seconds(self, needed):
+        """How long the calls ``needed`` ({bucket: calls}) take within Okta's rate limits (RateLimiter), with the
+        calls in flight this run may have and their latency; None before any answer told a limit."""
+        if not self.call_seconds:
+            return None
+        return self.rate_limiter.estimate_seconds(needed, self.in_flight.limit / max(self.call_seconds, 0.001))
 
     def _backoff(self, attempt):
         delay = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** attempt))
@@ -254,9 +266,11 @@ class OktaClient:
             retrying = True
             try:
                 with self.in_flight:
+                    sent = time.time()
                     response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
                                                     allow_redirects=False, verify=self.verify,
                                                     data=form() if form else None, **send)
+                    self._time_call(time.time() - sent)
             except (requests.exceptions.RequestException, TransportError) as exc:
                 # urllib3's own errors: requests lets some through unwrapped (a 3xx body cut short, say).
                 unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)

@@ -215,7 +215,8 @@ class OktaModule(AnsibleModule):
             % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
         try:
             entries = run_bulk(action, items, key, self.concurrency, journal=self.journal, item_key=item_key,
-                               stop=stop, total=total, waiting=client.rate_limiter.current_wait)
+                               stop=stop, total=total, waiting=client.rate_limiter.current_wait,
+                               estimate=self._estimator(client))
         finally:
             self._run_over = True
             for signum, handler in previous.items():
@@ -228,6 +229,19 @@ class OktaModule(AnsibleModule):
                 self.journal.close()
         self.stopped = stop.reason
         return entries
+
+    @staticmethod
+    def _estimator(client):
+        """The ETA of the items left: the calls each item has made so far in each bucket (the items in flight
+        have made theirs too), times the items left, through the client's rate model."""
+        before = client.rate_limiter.calls_made()
+
+        def estimate(done, left):
+            made = client.rate_limiter.calls_made()
+            started = float(done + client.in_flight.in_flight)
+            return client.estimate_seconds(dict((bucket, (calls - before.get(bucket, 0)) * left / started)
+                                                for bucket, calls in made.items() if calls > before.get(bucket, 0)))
+        return estimate
 
     def record_attempt(self, item, **fields):
         """Journal, before it is sent, the call that changes ``item`` at Okta (no-op without a journal).

@@ -101,6 +101,8 @@ class RateLimiter:
         self._waits = {}
         self._offset = None  # Okta's clock - the local clock, the latest reading of any answer's Date
         self.waited_seconds = 0.0
+        self.calls = {}  # bucket -> calls sent (retries included: each takes a unit)
+        self._periods = {}  # bucket -> seconds from one window's reset to the next, as the answers showed it
 
     def wait(self, bucket, seconds):
         """Sleep ``seconds`` for ``bucket``'s rate limit, visible meanwhile to current_wait()."""
@@ -126,6 +128,8 @@ class RateLimiter:
         return limit - int(limit * self.max_share + 1e-9)
 
     def acquire(self, bucket):
+        with self._lock:
+            self.calls[bucket] = self.calls.get(bucket, 0) + 1
         while True:
             delay = self.reserve(bucket)
             if delay is None:
@@ -169,11 +173,24 @@ class RateLimiter:
             return  # a reset past (an answer from a window already over), or one no minute window explains
         with self._lock:
             state = self._buckets.get(bucket)
+            self._learn_period(bucket, reset, reset - server_now)
             if state is None or (state['reset'] is not None and reset > state['reset']):
                 self._buckets[bucket] = {'limit': limit, 'remaining': remaining, 'reset': reset}
             elif state['reset'] is None or state['reset'] == reset:
                 # Answers arrive out of order under concurrency: the lowest count is the freshest.
                 state.update(limit=limit, reset=reset, remaining=min(state['remaining'], remaining))
+
+    def _learn_period(self, bucket, reset, ahead):
+        """A window's length as Okta's headers show it: at first how far ahead its reset is; once a window
+        follows another, the time from one reset to the next (which includes the wait for the new window)."""
+        seen = self._periods.get(bucket)
+        if seen is None:
+            self._periods[bucket] = (ahead, reset)
+        elif reset > seen[1]:
+            gap = reset - seen[1]
+            self._periods[bucket] = (gap if gap <= 2 * seen[0] else max(seen[0], ahead), reset)  # not an idle gap
+        elif ahead > seen[0]:
+            self._periods[bucket] = (ahead, seen[1])
 
     def server_now(self, headers):
         """Okta's clock now, as well as the answers so far tell it (``headers``: the latest answer's)."""
@@ -189,6 +206,38 @@ class RateLimiter:
     def _okta_time(self, now):
         """Okta's clock at local time ``now``, by the best reading so far (the local clock before any)."""
         return now + (self._offset or 0.0)
+
+    def calls_made(self):
+        with self._lock:
+            return dict(self.calls)
+
+    def estimate_seconds(self, needed, calls_per_second):
+        """How long ``needed`` ({bucket: calls}) takes at this run's share: the calls the current window still has
+        go at ``calls_per_second`` (what the calls in flight and their latency allow), the rest one window's share
+        at a time, each window as long as Okta's headers showed it. None when no bucket is known yet."""
+        estimate = None
+        with self._lock:
+            server_now = self._okta_time(self._clock())
+            for bucket, calls in needed.items():
+                state = self._buckets.get(bucket)
+                if state is None or calls <= 0:
+                    continue
+                usable = max(1, state['limit'] - self.floor(state['limit']))
+                period = self._periods.get(bucket, (60.0, None))[0]
+                if state['reset'] is not None and server_now < state['reset']:
+                    left_now, until_reset = max(0, state['remaining'] - self.floor(state['limit'])), state['reset'] - server_now
+                else:
+                    left_now, until_reset = usable, period
+                if calls <= left_now:
+                    seconds = calls / calls_per_second
+                else:
+                    rest = calls - left_now
+                    more_windows = (rest - 1) // usable
+                    seconds = until_reset + more_windows * period + (rest - more_windows * usable) / calls_per_second
+                estimate = max(estimate or 0.0, seconds)
+        if estimate is None:
+            return None
+        return max(estimate, sum(needed.values()) / calls_per_second)
 
     def known_limit(self, bucket):
         """The per-window limit Okta last reported for the bucket, or None."""
@@ -242,6 +291,11 @@ class InFlightGate:
         with self._condition:
             self._in_flight -= 1
             self._condition.notify_all()
+
+    @property
+    def in_flight(self):
+        with self._condition:
+            return self._in_flight
 
     def too_many(self):
         with self._condition:

@@ -207,10 +207,10 @@ class UserTargets:
             max_api_share=limiter.max_share)
         if calls:
             bucket = sorted(calls)[0]
-            limit = plan['bucket_limit'] = limiter.known_limit(bucket)
-            if limit:
-                per_minute = max(1, limit - limiter.floor(limit))
-                plan['estimated_seconds'] = round(max(calls.values()) / float(per_minute) * 60.0, 1)
+            plan['bucket_limit'] = limiter.known_limit(bucket)
+            estimate = self.client.estimate_seconds(calls)
+            if estimate is not None:
+                plan['estimated_seconds'] = round(estimate, 1)
         return plan
 
 

@@ -319,6 +319,31 @@ def journal_times(path):
     return times
 
 
+def journal_etas(path):
+    """(seconds into the run, ETA the line showed) of each progress line of a module's journal, and the run's
+    length (the last progress record, written when the run ends)."""
+    lines = []
+    try:
+        with open(path) as handle:
+            records = [json.loads(line) for line in handle if '"progress"' in line]
+    except (OSError, ValueError):
+        return [], None
+    for record in records:
+        if record.get('eta_s') is not None:
+            lines.append((record['elapsed_s'], record['eta_s']))
+    return lines, (records[-1]['elapsed_s'] if records else None)
+
+
+def eta_accuracy(record):
+    """How true the ETAs of the progress lines after the first window were: (lines, within +-25 % (or 1 s, the
+    display's resolution), worst relative error)."""
+    lines, length = record.get('etas') or ([], None)
+    checked = [(eta, length - elapsed) for elapsed, eta in lines if elapsed >= record['window'] and length]
+    within = [1 for eta, left in checked if abs(eta - left) <= max(0.25 * left, 1.0)]
+    worst = max([abs(eta - left) / left for eta, left in checked if left >= 4.0] or [0.0])
+    return len(checked), len(within), worst
+
+
 # -- the bench --------------------------------------------------------------------------------------------
 
 class Bench:
@@ -416,7 +441,7 @@ def run_module(bench, profile, scale, workload, count, label):
     ok, text = check(state, workload, count)
     record = dict(method='module', seconds=seconds, ok=ok and returncode == 0, check=text, log=log_path,
                   times=[t - bench.args.latency_ms / 1000.0 for t in journal_times(journal)], load=load,
-                  returncode=returncode)  # the journal has when each call ended: it reached Okta a latency earlier
+                  returncode=returncode, etas=journal_etas(journal))  # the journal has when each call ended: it reached Okta a latency earlier
     return finish_record(record, state, count)
 
 
@@ -480,6 +505,10 @@ def print_run(workload, label, record):
           % (workload, label, record['seconds'], buckets_text(record['buckets']), record['rate_limited'],
              record['concurrency_limited'], record['check'], record['load'], 'ok' if record['ok'] else
              'INVALID (rc=%s)' % record['returncode']))
+    if record.get('etas') and record['etas'][0]:
+        lines, within, worst = eta_accuracy(record)
+        print('  %-8s %-26s ETA of the progress lines after the first window: %d of %d within +-25 %% (or 1 s), '
+              'worst %.0f %% (lines with 4 s or more left)' % ('', '', within, lines, 100 * worst))
     if not record['ok']:
         with open(record['log']) as handle:
             print('    last lines of %s:\n      %s' % (record['log'], '\n      '.join(handle.read().splitlines()[-8:])))

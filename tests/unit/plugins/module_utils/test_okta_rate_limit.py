@@ -184,3 +184,24 @@ def test_searches_and_sign_outs_share_the_users_bucket_and_stay_within_the_share
     assert len(users) == 20 and all(error is None for item, result, error in outcomes)
     # 40 calls in one bucket, at most 80 % of the token's 30 per window (24): the run waited, Okta said no 429.
     assert running.state()['rateLimited'] == 0 and client.rate_limiter.waited_seconds > 0
+
+
+def test_the_estimate_counts_the_windows_ahead_not_the_speed_so_far():
+    now = [1000000.0]
+    limiter = RateLimiter(max_share=0.8, clock=lambda: now[0], sleep=lambda seconds: None)
+
+    def answer(limit, remaining, reset):
+        stamp = time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(now[0]))
+        limiter.update('users', {'X-Rate-Limit-Limit': str(limit), 'X-Rate-Limit-Remaining': str(remaining),
+                                 'X-Rate-Limit-Reset': str(reset), 'Date': stamp})
+
+    assert limiter.estimate_seconds({'users': 100}, 100.0) is None  # no limit known: no model
+    answer(50, 49, int(now[0]) + 10)  # a window of 10 s, 40 calls of it for this run (0.8 of 50)
+    # 39 more now at 100 calls a second, then 61 more: one whole window (40) and 21 in the one after.
+    assert limiter.estimate_seconds({'users': 100}, 100.0) == pytest.approx(10 + 10 + 21 / 100.0, abs=0.01)
+    assert limiter.estimate_seconds({'users': 30}, 100.0) == pytest.approx(0.3)
+    # The next window's reset comes 11 s after the first (the second lost to the reset's whole seconds):
+    # that is a window's length from then on.
+    now[0] += 10.5
+    answer(50, 49, int(now[0] - 10.5) + 21)
+    assert limiter.estimate_seconds({'users': 100}, 100.0) == pytest.approx(10.5 + 11 + 21 / 100.0, abs=0.6)
