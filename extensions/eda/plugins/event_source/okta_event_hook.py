@@ -32,10 +32,13 @@ description:
     the delivery are queued and Okta gets C(200) (Okta does not send a delivery again after a C(4xx)). A body
     that is not JSON, or nests too deeply to be parsed, gets C(400).
   - Okta sends a delivery again when it got no answer within 3 seconds; an event whose C(uuid) was among the
-    last 2000 queued is not queued twice. A C(uuid) counts once its event is on the queue, so an event that
-    could not be queued is taken from Okta's next attempt.
-  - Uses aiohttp when it is installed (ansible-rulebook depends on it), else a small HTTP/1.1 server on
-    asyncio.
+    last 2000 taken is not taken twice.
+  - A delivery is answered as soon as its events are on the receiver's own queue, whatever the rule engine is doing
+    (ansible-rulebook takes an event from a source only when it has room for it); they go on to ansible-rulebook in
+    the order they came. Past 10000 events waiting, a delivery gets C(503) and Okta sends it again; the events
+    already taken from it are not taken twice.
+  - Served with aiohttp, which ansible-rulebook depends on; the authorization is checked in an aiohttp middleware,
+    on the request headers alone.
 options:
   host:
     description: The address to listen on.
@@ -72,7 +75,9 @@ options:
     type: int
     default: 10485760
   server:
-    description: Which HTTP server to use; V(auto) takes aiohttp when it can be imported.
+    description:
+      - Kept so that rulebooks written for earlier versions load. Every value serves with aiohttp; V(asyncio), the
+        small HTTP/1.1 server of earlier versions, is gone and warned about.
     type: str
     choices: [auto, aiohttp, asyncio]
     default: auto
@@ -125,20 +130,13 @@ try:
 except ImportError:
     HAS_AIOHTTP = False
 
-
-def _collections_root():
-    """The directory that holds ansible_collections/, from this file's place in the collection:
-    <root>/ansible_collections/identity/okta/extensions/eda/plugins/event_source/okta_event_hook.py"""
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.abspath(os.path.join(here, *([os.pardir] * 7)))
-
-
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 except ImportError:
-    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
-    # this file belongs to importable (as okta_system_log does), for the argument checks both sources share.
-    sys.path.insert(0, _collections_root())
+    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
+    # this file) makes the collection it belongs to importable, for the argument checks both sources share.
+    import runpy
+    runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 
 LOGGER = logging.getLogger('identity.okta.okta_event_hook')
@@ -153,15 +151,13 @@ MAX_HEADER_BYTES = 32 * 1024     # request line and headers
 MAX_HEADER_LINES = 100
 HEAD_READ_SIZE = 8 * 1024        # read at a time until the request is known to be an authorized delivery
 BODY_READ_SIZE = 64 * 1024       # read at a time from an authorized delivery
-STREAM_LIMIT = 64 * 1024         # the asyncio server's longest line, and what it buffers before it stops reading
+MAX_PENDING_EVENTS = 10000       # events taken from Okta and not yet handed to ansible-rulebook; a delivery past it: 503
 MAX_DISCARD_BYTES = 16 * 1024 * 1024
 MAX_EVENT_DEPTH = 64             # an Okta LogEvent nests a few levels; one nested deeper is not queued
 MAX_UUID_LENGTH = 128
 REASONS = {100: 'Continue', 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 405: 'Method Not Allowed',
            408: 'Request Timeout', 411: 'Length Required', 413: 'Payload Too Large',
-           431: 'Request Header Fields Too Large', 500: 'Internal Server Error'}
-_CHUNK_SIZE = re.compile(br'[0-9A-Fa-f]{1,16}')
-_CONTENT_LENGTH = re.compile(r'[0-9]{1,18}')
+           431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable'}
 _DELIVERY_ID = re.compile(r'[A-Za-z0-9._:-]{1,100}')
 _JSON_TYPES = ((dict, 'an object'), (list, 'an array'), (str, 'a string'), (bool, 'a boolean'),
                ((int, float), 'a number'), (type(None), 'null'))
@@ -209,7 +205,8 @@ def _why_malformed(event):
 
 
 class EventHookHandler:
-    """What the endpoint answers, whatever HTTP server carries it."""
+    """What the endpoint answers: the verification challenge, the authorization, and the events of a delivery, put on
+    ``queue`` (in ``main``, the receiver's own queue of events waiting for the rule engine, which never blocks)."""
 
     def __init__(self, queue, authorization):
         self.queue = queue
@@ -274,8 +271,17 @@ class EventHookHandler:
                 LOGGER.warning('Skipped event %d of %d of Okta Event Hook delivery %s from %s: %s.',
                                index, len(events), delivery_id, peer, why)
                 continue
-            if await self._put_once(event):
-                new += 1
+            try:
+                if await self._put_once(event):
+                    new += 1
+            except asyncio.QueueFull:
+                # Not taken: Okta sends the delivery again when it gets no 2xx; what was taken is not taken twice.
+                self.deliveries += 1
+                self.events += new
+                LOGGER.warning('Okta Event Hook delivery %s from %s: %d events waiting for the rule engine already; '
+                               'answered 503 after taking %d of its %d events.', delivery_id, peer,
+                               MAX_PENDING_EVENTS, new, len(events))
+                return 503, {'error': 'Too many events waiting; send the delivery again later.'}
         self.deliveries += 1
         self.events += new
         self.skipped += skipped
@@ -307,7 +313,8 @@ class EventHookHandler:
 
 
 class _Connection(asyncio.BufferedProtocol):
-    """Sits between the event loop and the HTTP server's own protocol (aiohttp's, or asyncio's streams).
+    """Sits between the event loop and aiohttp's protocol, which reads whatever a client sends and has no time limit
+    for the request headers.
 
     Until the request is known to be an authorized delivery it reads the socket HEAD_READ_SIZE bytes at a time and
     stops reading at the end of the request headers, so that the HTTP server answers on the headers alone having
@@ -429,14 +436,15 @@ ARG_SPEC = dict(
 
 def _check_args(args):
     """The rulebook's ``args``, checked and typed: every option of ARG_SPEC, with its default when not given
-    (``authorization`` from OKTA_EVENT_HOOK_AUTHORIZATION), ``server`` resolved to aiohttp or asyncio, and
-    ``ssl_context`` made from ``certfile``, ``keyfile`` and ``password`` (None without ``certfile``). ValueError
-    names the option at fault."""
+    (``authorization`` from OKTA_EVENT_HOOK_AUTHORIZATION), ``server`` always aiohttp, and ``ssl_context`` made from
+    ``certfile``, ``keyfile`` and ``password`` (None without ``certfile``). ValueError names the option at fault."""
     options = check_args(args, ARG_SPEC)
-    if options['server'] == 'aiohttp' and not HAS_AIOHTTP:
-        raise ValueError('server is aiohttp, but aiohttp cannot be imported')
-    if options['server'] == 'auto':
-        options['server'] = 'aiohttp' if HAS_AIOHTTP else 'asyncio'
+    if not HAS_AIOHTTP:
+        raise ValueError('the Okta Event Hook receiver needs aiohttp, which cannot be imported (ansible-rulebook '
+                         'installs it)')
+    if options['server'] == 'asyncio':
+        LOGGER.warning('server: asyncio is no longer a server of its own; serving with aiohttp.')
+    options['server'] = 'aiohttp'
     options['ssl_context'] = _ssl_context(options)
     unknown = unknown_args(args, ARG_SPEC)
     if unknown:
@@ -464,26 +472,39 @@ def _ssl_context(options):
                                                              reason))
 
 
-async def _listen(protocol, handler, host, port, context, started):
-    """Listen with ``protocol()`` behind a _Connection each; the connections by transport."""
-    connections = {}
-    header_timeout = HEADER_TIMEOUT_SECONDS
-    listener = await asyncio.get_running_loop().create_server(
-        lambda: _Connection(protocol(), handler, connections, header_timeout), host, port, ssl=context,
-        ssl_handshake_timeout=header_timeout if context else None)
-    sockname = listener.sockets[0].getsockname()
-    started('%s://%s:%d' % ('https' if context else 'http', sockname[0], sockname[1]))
-    return listener, connections
+class _Pending:
+    """The events taken from Okta and not yet handed to ansible-rulebook. ``put`` never waits, so that Okta gets its
+    answer whatever the rule engine is doing; past ``limit`` events it raises asyncio.QueueFull."""
+
+    def __init__(self, limit):
+        self._events = asyncio.Queue(limit)
+
+    async def put(self, event):
+        self._events.put_nowait(event)
+
+    def qsize(self):
+        return self._events.qsize()
+
+    async def forward(self, queue):
+        """Hand the events to ansible-rulebook's queue, in the order they came, as fast as it takes them."""
+        while True:
+            event = await self._events.get()
+            while True:
+                try:
+                    await queue.put(event)
+                    break
+                except Exception:  # pylint: disable=broad-except
+                    LOGGER.exception('The receiver could not hand an event to the rule engine; trying again in 1 s.')
+                    await asyncio.sleep(1.0)
 
 
-async def _close(listener, connections):
-    listener.close()
-    for connection in list(connections.values()):
-        connection.transport.abort()
-    await listener.wait_closed()
+def _response(status, payload):
+    response = web.Response(status=status) if payload is None else web.json_response(payload, status=status)
+    response.force_close()   # one request a connection; an unread body is not read
+    return response
 
 
-async def _read_aiohttp_body(request, max_body):
+async def _read_body(request, max_body):
     if request.content_length is not None and request.content_length > max_body:
         # Read what was sent before answering, up to a bound: a socket closed on unread data resets the connection.
         if request.content_length <= MAX_DISCARD_BYTES:
@@ -497,219 +518,104 @@ async def _read_aiohttp_body(request, max_body):
         if not chunk:
             return b''.join(chunks)
         size += len(chunk)
-        if size > max_body:
+        if size > max_body:   # a chunked body is counted as it comes
             raise BadRequest(413, 'The delivery is too large.')
         chunks.append(chunk)
 
 
-async def _serve_aiohttp(handler, host, port, context, max_body, started):
+def _application(okta, connections, max_body):
+    """The aiohttp application for ``okta`` (the EventHookHandler): ``authorize`` answers on the request headers alone unless the request is a POST with
+    the secret, whose body ``receive`` then reads (within BODY_TIMEOUT_SECONDS and ``max_body``) and delivers. Every
+    path is the endpoint."""
     body_timeout = BODY_TIMEOUT_SECONDS
 
-    async def endpoint(request):
+    @web.middleware
+    async def authorize(request, handler):   # aiohttp passes the next handler by this name
         connection = connections.get(request.transport)
         if connection is not None:
             connection.headers_complete()
         headers = dict((name.lower(), value) for name, value in request.headers.items())
-        answer = handler.before_body(request.method, headers, request.remote)
-        if answer is None:
-            if connection is not None:
-                connection.read_body()
-            answer = await _aiohttp_delivery(request, headers)
-        status, payload = answer
-        response = web.Response(status=status) if payload is None else web.json_response(payload, status=status)
-        response.force_close()   # one request a connection; an unread body is not read
-        return response
+        answer = okta.before_body(request.method, headers, request.remote)
+        if answer is not None:
+            return _response(*answer)
+        if connection is not None:
+            connection.read_body()
+        return await handler(request)   # receive
 
-    async def _aiohttp_delivery(request, headers):
+    @web.middleware
+    async def receive(request, handler):  # pylint: disable=unused-argument; the route: any path is the endpoint
         try:
-            if headers.get('expect', '').lower() == '100-continue':
+            if request.headers.get('expect', '').lower() == '100-continue':
                 await request.writer.write(b'HTTP/1.1 100 Continue\r\n\r\n')
-            body = await asyncio.wait_for(_read_aiohttp_body(request, max_body), body_timeout)
+            body = await asyncio.wait_for(_read_body(request, max_body), body_timeout)
         except BadRequest as exc:
-            return exc.status, {'error': str(exc)}
+            return _response(exc.status, {'error': str(exc)})
         except asyncio.TimeoutError:
-            handler.timed_out += 1
+            okta.timed_out += 1
             LOGGER.warning('Closed a connection from %s whose delivery was not received within %g s.',
                            request.remote, body_timeout)
-            return 408, {'error': 'The request was not received in time.'}
+            return _response(408, {'error': 'The request was not received in time.'})
         except Exception as exc:  # pylint: disable=broad-except
             # A malformed chunked body, or the client went away.
             LOGGER.warning('Could not read a delivery from %s: %s', request.remote, exc.__class__.__name__)
-            return 400, {'error': 'The body could not be read.'}
+            return _response(400, {'error': 'The body could not be read.'})
         try:
-            return await handler.deliver(body, request.remote)
+            return _response(*(await okta.deliver(body, request.remote)))
         except Exception:  # pylint: disable=broad-except
             LOGGER.exception('Error while answering an Okta Event Hook request')
-            return 500, {'error': 'internal error'}
+            return _response(500, {'error': 'internal error'})
 
+    return web.Application(middlewares=[authorize, receive])
+
+
+async def _serve(handler, options, started):
+    """Serve until cancelled: aiohttp's protocol behind a _Connection each, on the event loop's own server."""
+    connections = {}
+    header_timeout = HEADER_TIMEOUT_SECONDS
+    context = options['ssl_context']
     # lingering_time=0: aiohttp reads (and drops) no unread body after the answer.
-    server = web.Server(endpoint, access_log=None, lingering_time=0)
-    listener, connections = await _listen(server, handler, host, port, context, started)
+    runner = web.AppRunner(_application(handler, connections, options['max_body_size']), handle_signals=False,
+                           access_log=None, lingering_time=0)
+    await runner.setup()
     try:
-        await asyncio.Event().wait()
-    finally:
-        listener.close()
-        await server.shutdown(1.0)
-        await _close(listener, connections)
-
-
-async def _readline(reader, status, message):
-    try:
-        return await reader.readline()
-    except ValueError:   # longer than the reader's limit
-        raise BadRequest(status, message)
-
-
-async def _read_request(reader):
-    """One HTTP/1.1 request head: (method, headers with lower-case names)."""
-    line = await _readline(reader, 400, 'The request line is too long.')
-    if not line.endswith(b'\n'):
-        raise EOFError()   # the connection ended (or was closed) before the request did
-    parts = line.decode('latin-1').split()
-    if len(parts) != 3 or not parts[2].startswith('HTTP/1.'):
-        raise BadRequest(400, 'not an HTTP/1.x request line')
-    method = parts[0].upper()
-    headers = {}
-    size = len(line)
-    for dummy in range(MAX_HEADER_LINES + 1):
-        line = await _readline(reader, 431, 'A header line is too long.')
-        if not line.endswith(b'\n'):
-            raise EOFError()
-        size += len(line)
-        if size > MAX_HEADER_BYTES:
-            raise BadRequest(431, 'The request headers are too large.')
-        if line in (b'\r\n', b'\n'):
-            break
-        name, colon, value = line.decode('latin-1').partition(':')
-        if not colon:
-            raise BadRequest(400, 'malformed header line')
-        headers[name.strip().lower()] = value.strip()
-    else:
-        raise BadRequest(431, 'too many header lines')
-    return method, headers
-
-
-async def _read_chunked(reader, max_body):
-    chunks = []
-    size = 0
-    while True:
-        size_line = await _readline(reader, 400, 'malformed chunk')
-        token = size_line.split(b';')[0].strip()
-        if not _CHUNK_SIZE.fullmatch(token):
-            raise BadRequest(400, 'malformed chunk')
-        chunk_size = int(token, 16)
-        if chunk_size == 0:
-            for dummy in range(MAX_HEADER_LINES + 1):   # trailer fields
-                if (await _readline(reader, 400, 'malformed trailer')) in (b'\r\n', b'\n', b''):
-                    return b''.join(chunks)
-            raise BadRequest(431, 'too many trailer lines')
-        size += chunk_size
-        if size > max_body:
-            raise BadRequest(413, 'The delivery is too large.')
-        chunks.append(await reader.readexactly(chunk_size))
-        if (await _readline(reader, 400, 'malformed chunk')) not in (b'\r\n', b'\n'):
-            raise BadRequest(400, 'malformed chunk')
-
-
-async def _read_body(reader, writer, headers, max_body):
-    if headers.get('expect', '').lower() == '100-continue':
-        writer.write(b'HTTP/1.1 100 Continue\r\n\r\n')
-        await writer.drain()
-    if 'chunked' in headers.get('transfer-encoding', '').lower():
-        return await _read_chunked(reader, max_body)
-    length = headers.get('content-length')
-    if length is None:
-        raise BadRequest(411, 'A Content-Length is required.')
-    if not _CONTENT_LENGTH.fullmatch(length):
-        raise BadRequest(400, 'malformed Content-Length')
-    length = int(length)
-    if length > max_body:
-        # Read what was sent before answering, up to a bound: a socket closed on unread data resets the connection.
-        if length <= MAX_DISCARD_BYTES:
-            while length > 0:
-                length -= len(await reader.readexactly(min(length, 65536)))
-        raise BadRequest(413, 'The delivery is too large.')
-    return await reader.readexactly(length)
-
-
-async def _serve_asyncio(handler, host, port, context, max_body, started):
-    body_timeout = BODY_TIMEOUT_SECONDS
-
-    async def answer(writer, status, payload):
-        body = json.dumps(payload).encode('utf-8') if payload is not None else b''
-        head = 'HTTP/1.1 %d %s\r\nContent-Length: %d\r\nConnection: close\r\n' % (
-            status, REASONS.get(status, 'Unknown'), len(body))
-        if payload is not None:
-            head += 'Content-Type: application/json\r\n'
-        writer.write(head.encode('latin-1') + b'\r\n' + body)
-        await writer.drain()
-
-    async def exchange(reader, writer, connection):
-        # No timeout here: the _Connection closes a connection whose headers are late.
-        method, headers = await _read_request(reader)
-        connection.headers_complete()
-        peer = connection.peer
-        early = handler.before_body(method, headers, peer)
-        if early is not None:
-            return early   # answered without reading the body; closing drops whatever the client sent
-        connection.read_body()
+        server = runner.server
+        listener = await asyncio.get_running_loop().create_server(
+            lambda: _Connection(server(), handler, connections, header_timeout), options['host'], options['port'],
+            ssl=context, ssl_handshake_timeout=header_timeout if context else None)
         try:
-            body = await asyncio.wait_for(_read_body(reader, writer, headers, max_body), body_timeout)
-        except asyncio.TimeoutError:
-            handler.timed_out += 1
-            LOGGER.warning('Closed a connection from %s whose delivery was not received within %g s.',
-                           peer, body_timeout)
-            return 408, {'error': 'The request was not received in time.'}
-        return await handler.deliver(body, peer)
-
-    async def connection_made(reader, writer):
-        connection = connections.get(writer.transport)
-        try:
-            if connection is None:   # closed already
-                return
-            try:
-                status, payload = await exchange(reader, writer, connection)
-            except BadRequest as exc:
-                status, payload = exc.status, {'error': str(exc)}
-            except (EOFError, asyncio.IncompleteReadError, ConnectionError):
-                return
-            except Exception:  # pylint: disable=broad-except
-                LOGGER.exception('Error while answering an Okta Event Hook request')
-                status, payload = 500, {'error': 'internal error'}
-            if not writer.transport.is_closing():
-                await answer(writer, status, payload)
-        except (ConnectionError, OSError):
-            pass
+            sockname = listener.sockets[0].getsockname()
+            started('%s://%s:%d' % ('https' if context else 'http', sockname[0], sockname[1]))
+            await asyncio.Event().wait()
         finally:
-            writer.close()
-
-    def protocol():
-        return asyncio.StreamReaderProtocol(asyncio.StreamReader(limit=STREAM_LIMIT), connection_made)
-
-    listener, connections = await _listen(protocol, handler, host, port, context, started)
-    try:
-        await asyncio.Event().wait()
+            listener.close()
+            await server.shutdown(1.0)
+            for connection in list(connections.values()):
+                connection.transport.abort()
+            await listener.wait_closed()
     finally:
-        await _close(listener, connections)
+        await runner.cleanup()
 
 
 async def main(queue, args):
-    """ansible-rulebook's entry point: check the arguments, then serve until cancelled."""
+    """ansible-rulebook's entry point: check the arguments, then serve until cancelled. Each delivery is answered as
+    soon as its events are on the receiver's own queue; they go on to ansible-rulebook's queue from there."""
     options = _check_args(args)
-    handler = EventHookHandler(queue, options['authorization'])
-    use_aiohttp = options['server'] == 'aiohttp'
+    pending = _Pending(MAX_PENDING_EVENTS)
+    handler = EventHookHandler(pending, options['authorization'])
+    forwarder = asyncio.ensure_future(pending.forward(queue))
 
     def started(where):
-        LOGGER.info('Listening for Okta Event Hooks on %s (%s).', where, options['server'])
+        LOGGER.info('Listening for Okta Event Hooks on %s (aiohttp).', where)
 
-    serve = _serve_aiohttp if use_aiohttp else _serve_asyncio
     try:
-        await serve(handler, options['host'], options['port'], options['ssl_context'], options['max_body_size'], started)
+        await _serve(handler, options, started)
     finally:
+        forwarder.cancel()
         LOGGER.info('Okta Event Hook receiver stopped: %d deliveries, %d events queued, %d events skipped, '
-                    '%d requests refused, %d timed out; at most %d bytes read of an unauthenticated request.',
+                    '%d requests refused, %d timed out; at most %d bytes read of an unauthenticated request; '
+                    '%d events not yet handed to the rule engine.',
                     handler.deliveries, handler.events, handler.skipped, handler.refused, handler.timed_out,
-                    handler.most_read_unauthenticated)
+                    handler.most_read_unauthenticated, pending.qsize())
 
 
 if __name__ == '__main__':

@@ -199,19 +199,14 @@ except ImportError:  # pragma: no cover - Python 2 cannot run an asyncio plugin 
     from urllib import urlencode  # type: ignore
 
 
-def _collections_root():
-    """The directory that holds ansible_collections/, from this file's place in the collection:
-    <root>/ansible_collections/identity/okta/extensions/eda/plugins/event_source/okta_system_log.py"""
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.abspath(os.path.join(here, *([os.pardir] * 7)))
-
-
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 except ImportError:
-    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: make the collection
-    # this file belongs to importable, so that there is one Okta client for modules and event sources.
-    sys.path.insert(0, _collections_root())
+    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
+    # this file) makes the collection it belongs to importable, so that there is one Okta client for modules and
+    # event sources.
+    import runpy
+    runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     MAX_RETRIES, MAX_TIMEOUT_SECONDS, client_from_settings)

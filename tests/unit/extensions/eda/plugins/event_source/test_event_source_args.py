@@ -234,8 +234,8 @@ def test_hook_refuses_unusable_arguments(args, message):
 
 def test_hook_arguments_are_typed(monkeypatch):
     monkeypatch.setenv('OKTA_EVENT_HOOK_AUTHORIZATION', SECRET)
-    options = okta_event_hook._check_args({'port': '6000', 'max_body_size': 65536.0, 'server': 'asyncio'})
-    assert (options['port'], options['max_body_size'], options['server']) == (6000, 65536, 'asyncio')
+    options = okta_event_hook._check_args({'port': '6000', 'max_body_size': 65536.0, 'server': 'aiohttp'})
+    assert (options['port'], options['max_body_size'], options['server']) == (6000, 65536, 'aiohttp')
     assert options['authorization'] == SECRET and options['ssl_context'] is None
     assert okta_event_hook._check_args({'authorization': 123456})['authorization'] == '123456'  # YAML's number
     assert okta_event_hook._check_args({'authorization': 'given', 'host': ''})['authorization'] == 'given'
@@ -248,11 +248,18 @@ def test_hook_needs_a_secret(monkeypatch):
             okta_event_hook._check_args(args)
 
 
-def test_hook_server_aiohttp_needs_aiohttp(monkeypatch):
+def test_hook_needs_aiohttp(monkeypatch):
     monkeypatch.setattr(okta_event_hook, 'HAS_AIOHTTP', False)
-    with pytest.raises(ValueError, match='server is aiohttp, but aiohttp cannot be imported'):
-        okta_event_hook._check_args({'authorization': SECRET, 'server': 'aiohttp'})
-    assert okta_event_hook._check_args({'authorization': SECRET})['server'] == 'asyncio'
+    for server in ('auto', 'aiohttp', 'asyncio'):
+        with pytest.raises(ValueError, match='the Okta Event Hook receiver needs aiohttp, which cannot be imported'):
+            okta_event_hook._check_args({'authorization': SECRET, 'server': server})
+
+
+def test_hook_server_asyncio_is_served_by_aiohttp_with_a_warning(caplog):
+    """The small asyncio server of earlier versions is gone (issue 21); a rulebook that names it still loads."""
+    caplog.set_level(logging.WARNING)
+    assert okta_event_hook._check_args({'authorization': SECRET, 'server': 'asyncio'})['server'] == 'aiohttp'
+    assert 'server: asyncio is no longer a server of its own; serving with aiohttp.' in caplog.messages
 
 
 def test_hook_certificates_are_loaded_when_the_arguments_are_checked(tmp_path):
