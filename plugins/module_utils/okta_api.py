@@ -227,3 +227,55 @@ def revoke_all_user_tokens(client, user_id):
     out). Needs an OAuth credential with okta.universalLogout.manage."""
     return client.request('POST', GLOBAL_TOKEN_REVOCATION, json={'sub_id': {'format': 'opaque', 'id': user_id}})[0] \
         .headers.get('X-Okta-Request-Id')
+
+
+# -- issue 19: expire the password, reset factors, unlock ---------------------------------------------------
+
+USER_EXPIRE_PASSWORD = '/api/v1/users/{0}/lifecycle/expire_password'
+USER_EXPIRE_PASSWORD_WITH_TEMP = '/api/v1/users/{0}/lifecycle/expire_password_with_temp_password'
+USER_RESET_FACTORS = '/api/v1/users/{0}/lifecycle/reset_factors'
+USER_UNLOCK = '/api/v1/users/{0}/lifecycle/unlock'
+USER_FACTORS = '/api/v1/users/{0}/factors'
+# Okta's 403 "This operation is not allowed in the user's current status." (User operation forbidden exception) and
+# "Unlock is not allowed for this user." (cause: "The user is not locked out."): the user's status, not the credential.
+USER_OPERATION_FORBIDDEN = 'E0000038'
+UNLOCK_NOT_ALLOWED = 'E0000032'
+
+
+def refused_for_status(exc):
+    """Whether Okta's error ``exc`` refuses the call for the user's status (403 E0000038 or E0000032), which says
+    nothing about the credential: that user is skipped, the run goes on."""
+    return exc.status == 403 and exc.error_code in (USER_OPERATION_FORBIDDEN, UNLOCK_NOT_ALLOWED)
+
+
+def _post_user(client, template, user_id, params=None):
+    """POST to a user's lifecycle path; ``(Okta's request id, the body)``."""
+    response, body = client.request('POST', template.format(quote(str(user_id), safe='')), params=params)
+    return response.headers.get('X-Okta-Request-Id'), body
+
+
+def expire_password(client, user_id):
+    """Expire the user's password (PASSWORD_EXPIRED: a new one is asked at the next sign-in); Okta's request id."""
+    return _post_user(client, USER_EXPIRE_PASSWORD, user_id)[0]
+
+
+def expire_password_with_temp_password(client, user_id):
+    """Replace the user's password with a temporary one and expire it; ``(request id, the temporary password)``.
+    The temporary password is a secret: the caller decides whether it is ever shown."""
+    request_id, body = _post_user(client, USER_EXPIRE_PASSWORD_WITH_TEMP, user_id)
+    return request_id, (body or {}).get('tempPassword')
+
+
+def reset_factors(client, user_id):
+    """Unenroll every MFA factor of the user; Okta's request id."""
+    return _post_user(client, USER_RESET_FACTORS, user_id)[0]
+
+
+def unlock_user(client, user_id):
+    """Unlock a LOCKED_OUT user (ACTIVE again); Okta's request id."""
+    return _post_user(client, USER_UNLOCK, user_id)[0]
+
+
+def user_factors(client, user_id):
+    """The factors the user is enrolled in (Okta does not page them)."""
+    return list(client.paginate(USER_FACTORS, user_id))

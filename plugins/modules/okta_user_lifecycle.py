@@ -10,13 +10,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: okta_user_lifecycle
-short_description: Suspend or unsuspend many Okta users at once
+short_description: Suspend, unsuspend or unlock many Okta users at once
 version_added: 0.1.0
 description:
   - Suspends users (C(POST /api/v1/users/{id}/lifecycle/suspend)) - they cannot sign in until unsuspended, and
-    Okta ends their sessions - or unsuspends them (C(.../lifecycle/unsuspend)).
+    Okta ends their sessions - or unsuspends them (C(.../lifecycle/unsuspend)), or unlocks users locked out
+    after too many failed sign-ins (C(.../lifecycle/unlock)), to undo a lockout.
   - Idempotent - a user already in the wanted state is V(unchanged), with no call. Okta suspends only active
-    users; a user in another status (staged, deprovisioned, ...) is V(skipped) with the reason.
+    users; a user in another status (staged, deprovisioned, ...) is V(skipped) with the reason. Only a
+    C(LOCKED_OUT) user is unlocked; any other is V(unchanged).
   - Users are given as for M(identity.okta.okta_user_sessions) - IDs, logins, group members - and planned the
     same way (resolved in batches, protected users left out, O(max_targets) checked before any change), with the
     same journal, progress and early stop.
@@ -37,9 +39,12 @@ attributes:
 options:
   state:
     description:
-      - V(suspended) suspends the users; V(active) unsuspends suspended users.
+      - V(suspended) suspends the users; V(active) unsuspends suspended users; V(unlocked) (added in 0.2.0)
+        unlocks C(LOCKED_OUT) users, who are C(ACTIVE) after and sign in with their current password.
+      - V(unlocked) does not unblock an C(ACTIVE) user blocked from unknown devices (the module cannot see that
+        block); such a user is V(unchanged).
     type: str
-    choices: [suspended, active]
+    choices: [suspended, active, unlocked]
     default: suspended
 notes:
   - Needs an admin API token, or an OAuth credential with the C(okta.users.manage) scope (and C(okta.users.read),
@@ -49,6 +54,9 @@ seealso:
   - name: Suspend a user
     description: Okta's reference for the call this module makes.
     link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/suspendUser
+  - name: Unlock a user
+    description: Okta's reference for the call this module makes with O(state=unlocked).
+    link: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/unlockUser
 '''
 
 EXAMPLES = r'''
@@ -64,6 +72,11 @@ EXAMPLES = r'''
   identity.okta.okta_user_lifecycle:
     users: "{{ compromised_users }}"
     state: active
+
+- name: Undo a lockout (a password spray locked these accounts out)
+  identity.okta.okta_user_lifecycle:
+    users: "{{ locked_out_users }}"
+    state: unlocked
 '''
 
 RETURN = r'''
@@ -81,8 +94,9 @@ results:
       type: str
     result:
       description:
-        - V(suspended) or V(unsuspended) (in check mode, would be), V(unchanged), V(skipped) (a status Okta cannot
-          change this way), V(not_found), V(failed), V(skipped_protected), V(skipped_done) or V(not_attempted).
+        - V(suspended), V(unsuspended) or V(unlocked) (in check mode, would be), V(unchanged), V(skipped) (a status
+          Okta cannot change this way), V(not_found), V(failed), V(skipped_protected), V(skipped_done) or
+          V(not_attempted).
       type: str
     status_before:
       description: Okta's status of the user when the plan read it.
@@ -115,12 +129,16 @@ journal_run:
   type: dict
 '''
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_api import suspend_user, unsuspend_user
+from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
+    refused_for_status, suspend_user, unlock_user, unsuspend_user,
+)
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import SKIPPED, USERS_ARGUMENT_SPEC, UserBulkRun
 
 ACTIVE = 'ACTIVE'
 SUSPENDED = 'SUSPENDED'
+LOCKED_OUT = 'LOCKED_OUT'
 UNCHANGED = 'unchanged'
 
 
@@ -132,12 +150,16 @@ class Lifecycle(UserBulkRun):
 
     def __init__(self, module):
         super(Lifecycle, self).__init__(module, resolve_all_ids=True)
+        self.unlock = module.params['state'] == 'unlocked'
         self.suspend = module.params['state'] == 'suspended'
-        self.done_result = 'suspended' if self.suspend else 'unsuspended'
-        self.done_words = ('Suspended', 'Would suspend') if self.suspend else ('Unsuspended', 'Would unsuspend')
+        self.done_result = 'unlocked' if self.unlock else 'suspended' if self.suspend else 'unsuspended'
+        self.done_words = ('Unlocked', 'Would unlock') if self.unlock else \
+            ('Suspended', 'Would suspend') if self.suspend else ('Unsuspended', 'Would unsuspend')
 
     def act(self, target):
         outcome = {'user_id': target.user_id, 'status_before': target.status}
+        if self.unlock:
+            return self._unlock(target, outcome)
         if self.suspend and target.status == SUSPENDED or not self.suspend and target.status != SUSPENDED:
             return dict(outcome, result=UNCHANGED)
         if self.suspend and target.status != ACTIVE:
@@ -147,10 +169,26 @@ class Lifecycle(UserBulkRun):
             (suspend_user if self.suspend else unsuspend_user)(self.client, target.user_id)
         return dict(outcome, result=self.done_result)
 
+    def _unlock(self, target, outcome):
+        if target.status != LOCKED_OUT:
+            return dict(outcome, result=UNCHANGED)
+        if self.module.check_mode:
+            return dict(outcome, result=self.done_result)
+        self.module.record_attempt(target.name, user_id=target.user_id)
+        try:
+            outcome['request_id'] = unlock_user(self.client, target.user_id)
+        except OktaApiError as exc:
+            if not refused_for_status(exc):
+                raise
+            # Okta's 403 E0000032 "The user is not locked out": unlocked since the plan read the status.
+            return dict(outcome, result=UNCHANGED, msg='Okta: %s' % '; '.join(
+                str(text) for text in [exc.error_summary] + list(exc.error_causes) if text))
+        return dict(outcome, result=self.done_result)
+
 
 def main():
     module = OktaModule(
-        argument_spec=dict(USERS_ARGUMENT_SPEC, state=dict(type='str', default='suspended', choices=['suspended', 'active'])),
+        argument_spec=dict(USERS_ARGUMENT_SPEC, state=dict(type='str', default='suspended', choices=['suspended', 'active', 'unlocked'])),
         bulk=True,
         default_scopes=['okta.users.read', 'okta.users.manage', 'okta.groups.read'],
         required_one_of=[('users', 'groups')],
@@ -159,7 +197,7 @@ def main():
     lifecycle = Lifecycle(module)
     results = lifecycle.run()
     changed = [r for r in results if r['result'] == lifecycle.done_result]
-    after = SUSPENDED if lifecycle.suspend else ACTIVE
+    after = SUSPENDED if lifecycle.suspend else ACTIVE  # unsuspended and unlocked users are ACTIVE
     lifecycle.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
                                         after=dict((r['user'], after) for r in changed)))
 
