@@ -82,9 +82,21 @@ options:
     description:
       - Seconds to wait after an answer without new events before asking again. Pages with events are
         followed at once (within the rate limit).
-      - Above 0, at most 3600.
+      - Above 0, at most 3600. A value below 2 is taken as 2, with a warning - at Okta's limits a shorter pause
+        makes the poller slower, not faster (see docs/event-driven.md).
     type: float
     default: 15
+  replay_window:
+    description:
+      - At-least-once across restarts. With O(cursor_file), the events handed to ansible-rulebook within this many
+        seconds before the poller stopped are handed over again when it starts on the file, because ansible-rulebook
+        may not have acted on them yet (it holds events and pending actions in memory). The rules act on them again;
+        revoking sessions twice does no harm.
+      - The poller writes or touches O(cursor_file) after every page, so "before it stopped" is measured from its
+        last sign of life, however it was stopped.
+      - V(0) hands nothing over again (at most once for what ansible-rulebook had taken). 0 to 3600.
+    type: float
+    default: 120
   page_size:
     description: Events per call (Okta's C(limit)), 1 to 1000.
     type: int
@@ -94,9 +106,9 @@ options:
       - A JSON file that keeps the position in the log (the C(next) link, or the page being handed over), the
         C(published) time of the last event and the C(uuid)s of the last 2000 events. Replaced atomically after
         every event handed to ansible-rulebook, flushed to disk after every page and when the poller stops.
-      - A restarted poller neither loses nor repeats an event, however it was stopped. The one exception is a
-        process that dies in the instant between handing an event over and writing the file - the event is then
-        delivered again, not lost.
+      - A restarted poller loses no event, however it was stopped, and repeats only those of the last
+        O(replay_window) seconds (none with V(0); and, in any case, an event whose hand-over was under way when the
+        process died).
       - An event counts as delivered once ansible-rulebook's queue took it; see the notes for what happens to
         events the rule engine had not yet evaluated.
       - If O(filter) or the org changed since the file was written, the poller starts again from the last
@@ -137,8 +149,8 @@ notes:
     ignored with a warning.
   - Needs an API token of an admin who may read the System Log, or an OAuth token with C(okta.logs.read).
   - Okta publishes most events within seconds, but some later; the polling query's cursor still returns them.
-  - ansible-rulebook keeps events in memory - its queue from a source holds one event and the rule engine takes
-    it within milliseconds - so an event taken but not yet evaluated when the process is killed is not replayed.
+  - ansible-rulebook keeps events and the actions they started in memory; what it had taken but not yet acted on
+    when it stopped is handed over again after a restart through O(replay_window).
   - ansible-rulebook ends at once on SIGINT or SIGTERM, because the JVM of its rule engine handles them; with
     C(JAVA_TOOL_OPTIONS=-Xrs) it shuts down gracefully and the poller writes O(cursor_file) one last time.
 seealso:
@@ -191,6 +203,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 try:
@@ -223,6 +236,9 @@ SEEN_MAX = 2000
 LOW_BUDGET_SHARE = 0.25        # below this share of the limit left to us, calls are spread until the reset
 MAX_PAUSE_SECONDS = 300.0
 MAX_INTERVAL_SECONDS = 3600.0
+# The shortest pause after an empty answer. At Okta's limits a shorter one buys nothing: the poller's share of the
+# System Log bucket runs out within the minute and the calls left are spread until the reset (docs/event-driven.md).
+MIN_INTERVAL_SECONDS = 2.0
 MAX_ERROR_DELAY_SECONDS = 300.0
 FATAL_STATUSES = (400, 401, 403, 404, 405)
 
@@ -244,6 +260,7 @@ ARG_SPEC = dict(
     filter=dict(type='str'),
     since=dict(type='str', default='now', convert=parse_time),
     interval=dict(type='float', default=15.0, above=0, maximum=MAX_INTERVAL_SECONDS),
+    replay_window=dict(type='float', default=120.0, minimum=0, maximum=MAX_INTERVAL_SECONDS),
     page_size=dict(type='int', default=100, minimum=1, maximum=1000),
     cursor_file=dict(type='path'),
     validate_certs=dict(type='bool', default=True),
@@ -285,12 +302,19 @@ def event_uuid(event):
 
 
 class Cursor:
-    """Where the poller is in the log, and the uuids it delivered last; optionally kept in a file."""
+    """Where the poller is in the log, and the uuids it delivered last; optionally kept in a file.
 
-    def __init__(self, path, org_url, filter_expression):
+    With a ``replay_window``, the file also lists the events handed over within that many seconds (uuid, published
+    time, when): read back, those handed over within ``replay_window`` seconds before the file was last written (the
+    poller writes or touches it after every page) are taken as not acted on, and handed over again (``replay``)."""
+
+    def __init__(self, path, org_url, filter_expression, replay_window=0.0):
         self.path = os.path.expanduser(path) if path else None
         self.org_url = org_url
         self.filter = filter_expression or ''
+        self.replay_window = replay_window
+        self.replay = []              # [(uuid, published)] to hand over again, from load()
+        self._handed = collections.OrderedDict()   # uuid -> (published, time.time() when handed over)
         self.position = None          # the URL to ask next (a next link, or the page being handed over)
         self.last_published = None
         self.last_uuid = None
@@ -308,12 +332,20 @@ class Cursor:
             if not isinstance(data, dict) or data.get('version') != CURSOR_VERSION:
                 raise ValueError('not a version %d cursor' % CURSOR_VERSION)
             seen = [str(u) for u in data.get('seen') or []]
+            handed = [(str(u), p, float(at)) for u, p, at in data.get('handed') or [] if isinstance(p, str)]
+            written = os.stat(self.path).st_mtime
         except (IOError, OSError, ValueError, TypeError) as exc:
             # Starting over could lose events or repeat them; a person has to decide.
             raise ValueError('cursor_file %s cannot be read (%s); fix it, or delete it to start from since'
                              % (self.path, exc))
         for uuid in seen[-SEEN_MAX:]:
             self._seen[uuid] = True
+        if self.replay_window > 0:
+            # At-least-once: what was handed over shortly before the poller stopped may not have been acted on.
+            self.replay = [(uuid, published) for uuid, published, at in handed
+                           if at >= written - self.replay_window and uuid in self._seen]
+            for uuid, published in self.replay:
+                del self._seen[uuid]
         self.last_published = data.get('last_published')
         self.last_uuid = data.get('last_uuid')
         if data.get('org_url') == self.org_url and (data.get('filter') or '') == self.filter and data.get('position'):
@@ -328,12 +360,17 @@ class Cursor:
 
     def record(self, event):
         uuid = event_uuid(event)
+        published = event.get('published')
         if uuid:
             self._seen[uuid] = True
             while len(self._seen) > SEEN_MAX:
                 self._seen.popitem(last=False)
             self.last_uuid = uuid
-        published = event.get('published')
+            if self.replay_window > 0 and published and isinstance(published, str):
+                self._handed.pop(uuid, None)
+                self._handed[uuid] = (published, time.time())
+                while len(self._handed) > SEEN_MAX:
+                    self._handed.popitem(last=False)
         if published and isinstance(published, str):
             self.last_published = published
 
@@ -344,8 +381,15 @@ class Cursor:
         data = {'version': CURSOR_VERSION, 'org_url': self.org_url, 'filter': self.filter,
                 'position': self.position, 'last_published': self.last_published,
                 'last_uuid': self.last_uuid, 'seen': list(self._seen)}
+        if self.replay_window > 0:
+            recent = time.time() - self.replay_window
+            while self._handed and next(iter(self._handed.values()))[1] < recent:
+                self._handed.popitem(last=False)
+            data['handed'] = [[uuid, published, round(at, 3)] for uuid, (published, at) in self._handed.items()]
         text = json.dumps(data, indent=1)
         if text == self._saved and (self._synced or not sync):
+            if sync and self.replay_window > 0:
+                os.utime(self.path)   # the poller was alive: what it handed over before then is older
             return
         directory = os.path.dirname(os.path.abspath(self.path))
         descriptor, temporary = tempfile.mkstemp(prefix='.okta_system_log.', dir=directory)
@@ -375,12 +419,16 @@ class SystemLogPoller:
         self.filter = options['filter'] or None
         self.since = options['since']
         self.interval = options['interval']
+        if self.interval < MIN_INTERVAL_SECONDS:
+            LOGGER.warning('interval %g is below the floor of %g s; polling every %g s when idle (see '
+                           'docs/event-driven.md).', self.interval, MIN_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS)
+            self.interval = MIN_INTERVAL_SECONDS
         self.page_size = options['page_size']
         self.max_api_share = options['max_api_share']
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
         self.client = self._connect()
-        self.cursor = Cursor(options['cursor_file'], self.client.base_url, self.filter)
+        self.cursor = Cursor(options['cursor_file'], self.client.base_url, self.filter, options['replay_window'])
         self.published = 0
 
     # -- connection ------------------------------------------------------------
@@ -411,6 +459,12 @@ class SystemLogPoller:
     def _start(self):
         """The first URL to ask, and whether it came from the cursor file."""
         resume = self.cursor.load()
+        if resume and self.cursor.replay:
+            since = min(published for dummy, published in self.cursor.replay)
+            LOGGER.info('Reading the System Log again from %s: %d events handed over within %g s before the poller '
+                        'stopped (%s) may not have been acted on and are handed over again; events delivered before '
+                        'them are skipped.', since, len(self.cursor.replay), self.cursor.replay_window, self.cursor.path)
+            return self._query_url(since), False
         if resume == 'position':
             LOGGER.info('Resuming the System Log at the position saved in %s (last event %s, %s).',
                         self.cursor.path, self.cursor.last_uuid, self.cursor.last_published)

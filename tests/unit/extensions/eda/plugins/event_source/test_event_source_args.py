@@ -360,3 +360,17 @@ def test_sources_loaded_with_runpy_use_their_own_collection(tmp_path):
         for name, path in modules.items():
             assert os.path.realpath(path).startswith(os.path.join(root, 'plugins', 'module_utils') + os.sep), \
                 (source, name, path)
+
+
+def test_poller_interval_has_a_floor(caplog):
+    """Issue 20: at Okta's limits an idle pause under 2 s makes the poller slower, not faster; it is raised."""
+    caplog.set_level(logging.WARNING)
+    for given, used in ((0.001, 2.0), ('1', 2.0), (2, 2.0), (15, 15.0)):
+        poller = okta_system_log.SystemLogPoller(asyncio.Queue(), {'org_url': 'http://127.0.0.1:9', 'api_token': 'x',
+                                                                   'interval': given})
+        try:
+            assert poller.interval == used, (given, poller.interval)
+        finally:
+            poller.close()
+    assert 'interval 0.001 is below the floor of 2 s; polling every 2 s when idle (see docs/event-driven.md).' \
+        in caplog.messages

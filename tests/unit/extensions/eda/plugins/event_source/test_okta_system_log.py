@@ -37,6 +37,12 @@ LOGGER_NAME = 'identity.okta.okta_system_log'
 
 # -- helpers --------------------------------------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def short_interval_floor(monkeypatch):
+    """The simulator runs Okta's minute faster than real time: so may the poller's idle pause."""
+    monkeypatch.setattr(okta_system_log, 'MIN_INTERVAL_SECONDS', 0.01)
+
+
 def inject(sim, login, event_type=SUSPICIOUS, ip='198.51.100.200'):
     """One event in the simulator's System Log; the LogEvent as Okta would return it."""
     return sim.admin('POST', 'events', {'login': login, 'eventType': event_type, 'ip': ip})
@@ -282,7 +288,7 @@ def test_a_restarted_poller_neither_loses_nor_repeats_events(okta_sim, tmp_path)
     the file delivers what happened while it was stopped (although since=now), and nothing twice."""
     sim = okta_sim(users=8)
     cursor_file = str(tmp_path / 'cursor.json')
-    args = poller_args(sim, cursor_file=cursor_file, page_size=3)
+    args = poller_args(sim, cursor_file=cursor_file, page_size=3, replay_window=0)
 
     async def scenario():
         queue = asyncio.Queue()
@@ -317,7 +323,7 @@ def test_events_before_the_saved_position_are_skipped_by_uuid(okta_sim, tmp_path
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     sim = okta_sim(users=8)
     cursor_file = str(tmp_path / 'cursor.json')
-    args = poller_args(sim, cursor_file=cursor_file, page_size=10)
+    args = poller_args(sim, cursor_file=cursor_file, page_size=10, replay_window=0)
 
     async def scenario():
         queue = asyncio.Queue()
@@ -353,7 +359,7 @@ def test_a_changed_filter_reads_again_from_the_last_event_skipping_those_deliver
     caplog.set_level(logging.INFO, logger=LOGGER_NAME)
     sim = okta_sim(users=8)
     cursor_file = str(tmp_path / 'cursor.json')
-    args = poller_args(sim, cursor_file=cursor_file)
+    args = poller_args(sim, cursor_file=cursor_file, replay_window=0)
 
     async def scenario():
         queue = asyncio.Queue()
@@ -383,7 +389,7 @@ def test_a_refused_saved_position_restarts_from_the_last_event_published(okta_si
     caplog.set_level(logging.INFO, logger=LOGGER_NAME)
     sim = okta_sim(users=8)
     cursor_file = str(tmp_path / 'cursor.json')
-    args = poller_args(sim, cursor_file=cursor_file)
+    args = poller_args(sim, cursor_file=cursor_file, replay_window=0)
 
     async def scenario():
         queue = asyncio.Queue()
@@ -408,6 +414,38 @@ def test_a_refused_saved_position_restarts_from_the_last_event_published(okta_si
     assert got == [later]
     refused = [line for line in messages(caplog) if line.startswith('Okta refused the saved position')]
     assert len(refused) == 1 and ('reading again from %s' % delivered[-1]['published']) in refused[0], refused
+
+
+def test_events_handed_over_shortly_before_a_stop_are_handed_over_again(okta_sim, tmp_path, caplog):
+    """At-least-once (issue 20): ansible-rulebook may not have acted on what it took shortly before it stopped. A
+    poller started again on the cursor file hands over again the events of the last replay_window seconds before
+    the first one stopped - and not those handed over earlier than that - then what happened meanwhile, each once."""
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    sim = okta_sim(users=8)
+    cursor_file = str(tmp_path / 'cursor.json')
+    args = poller_args(sim, cursor_file=cursor_file, page_size=3, replay_window=1.5)
+
+    async def scenario():
+        queue = asyncio.Queue()
+        task = await start(sim, queue, args)
+        old = [inject(sim, 'user2@example.com') for dummy in range(2)]
+        assert await take(queue, 2) == old
+        await asyncio.sleep(2.5)   # acted on long before the stop
+        in_flight = [inject(sim, 'user3@example.com') for dummy in range(4)]
+        assert await take(queue, 4) == in_flight
+        await stop(task)
+        meanwhile = [inject(sim, 'user4@example.com') for dummy in range(2)]
+        task = asyncio.ensure_future(okta_system_log.main(queue, args))
+        try:
+            again = await take(queue, 6)
+            await nothing_more(queue, 1.0)
+        finally:
+            await stop(task)
+        return in_flight, meanwhile, again
+
+    in_flight, meanwhile, again = asyncio.run(scenario())
+    assert uuids(again) == uuids(in_flight + meanwhile)
+    assert any('4 events handed over within 1.5 s before the poller stopped' in m for m in messages(caplog))
 
 
 def test_an_unreadable_cursor_file_stops_the_poller(okta_sim, tmp_path):
@@ -480,7 +518,7 @@ def test_a_poller_killed_mid_page_neither_loses_nor_repeats(okta_sim, tmp_path):
     sim = okta_sim(users=8)
     events = [inject(sim, 'user5@example.com') for dummy in range(10)]
     wanted = uuids(events)
-    args = {'cursor_file': str(tmp_path / 'cursor.json'), 'page_size': 5, 'interval': 0.2,
+    args = {'cursor_file': str(tmp_path / 'cursor.json'), 'page_size': 5, 'interval': 0.2, 'replay_window': 0,
             'since': events[0]['published'], 'filter': 'eventType eq "%s"' % SUSPICIOUS}   # the token: from the environment
 
     first = Child(sim, args, 4, str(tmp_path))
