@@ -121,6 +121,7 @@ class UniversalLogout(UserBulkRun):
     done_result = 'logged_out'
     done_words = ('Logged out', 'Would log out')
     calls_per_user = {'oauth2': 1}
+    also_final = ()  # done_result is the only outcome a resumed run need not repeat
     feature_scope = 'okta.universalLogout.manage'
 
     def __init__(self, module):

@@ -297,6 +297,7 @@ class UserSessionsRevoker(UserBulkRun):
     done_result = CLEARED
     done_words = ('Cleared', 'Would clear')
     calls_per_user = {'users': 1}
+    also_final = ()  # done_result is the only outcome a resumed run need not repeat
 
     def act(self, target):
         outcome = {'user_id': target.user_id}
