@@ -139,6 +139,8 @@ journal_run:
   type: dict
 '''
 
+import threading
+
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import refused_for_status, reset_factors, user_factors
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
@@ -161,6 +163,15 @@ class Factors(UserBulkRun):
 
     def __init__(self, module):
         super(Factors, self).__init__(module, resolve_all_ids=True)
+        self.counts = {'before': 0, 'after': 0}  # over every user acted on, whichever results are returned
+        self._lock = threading.Lock()
+
+    def _counted(self, outcome, after=None):
+        """``outcome``, its factors added to the run's counts (``after``: as many as before, unless reset)."""
+        with self._lock:
+            self.counts['before'] += outcome['factors_before']
+            self.counts['after'] += outcome['factors_before'] if after is None else after
+        return outcome
 
     def act(self, target):
         try:
@@ -173,22 +184,23 @@ class Factors(UserBulkRun):
                    'factors': [dict(id=f.get('id'), factor_type=f.get('factorType'), provider=f.get('provider'),
                                     status=f.get('status')) for f in enrolled]}
         if not enrolled:
-            return dict(outcome, result=UNCHANGED)
+            return self._counted(dict(outcome, result=UNCHANGED))
         if target.status in NO_RESET_STATUSES:
-            return dict(outcome, result=SKIPPED,
-                        msg='Okta resets the factors only of an activated user; this one is %s.' % target.status)
+            return self._counted(dict(outcome, result=SKIPPED, msg='Okta resets the factors only of an activated '
+                                                                   'user; this one is %s.' % target.status))
         if self.module.check_mode:
-            return dict(outcome, result=self.done_result)
+            return self._counted(dict(outcome, result=self.done_result))
         self.module.record_attempt(target.name, user_id=target.user_id)
         try:
             outcome['request_id'] = reset_factors(self.client, target.user_id)
         except OktaApiError as exc:
             if not refused_for_status(exc):
                 raise
-            return dict(outcome, result=SKIPPED, msg='Okta refused it for the user\'s status: %s' % exc.error_summary,
-                        status=exc.status, error_code=exc.error_code, request_id=exc.request_id)
+            return self._counted(dict(outcome, result=SKIPPED, status=exc.status, error_code=exc.error_code,
+                                      request_id=exc.request_id,
+                                      msg='Okta refused it for the user\'s status: %s' % exc.error_summary))
         outcome['factors_after'] = len(user_factors(self.client, target.user_id))
-        return dict(outcome, result=self.done_result)
+        return self._counted(dict(outcome, result=self.done_result), outcome['factors_after'])
 
 
 def main():
@@ -201,10 +213,9 @@ def main():
     )
     factors = Factors(module)
     results = factors.run()
-    distinct = [r for r in results if 'same_user_as' not in r]
-    counts = {'before': sum(r.get('factors_before') or 0 for r in distinct)}
-    if not module.check_mode:
-        counts['after'] = sum(r.get('factors_after', r.get('factors_before') or 0) for r in distinct)
+    counts = dict(factors.counts)
+    if module.check_mode:
+        del counts['after']
     changed = [r for r in results if r['result'] == factors.done_result]
     factors.finish(results, factors=counts,
                    extra_msg='; factors: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())),

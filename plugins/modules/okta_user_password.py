@@ -248,8 +248,9 @@ def main():
     changed = [r for r in results if r['result'] == password.done_result]
     extra = {}
     if password.keep and not module.check_mode:
-        extra['temp_passwords'] = dict((r['user'], password.temp_passwords[r['user_id']]) for r in changed
-                                       if 'same_user_as' not in r and r.get('user_id') in password.temp_passwords)
+        # From the run itself, not from the results returned (which may leave out the users done).
+        extra['temp_passwords'] = dict((t.name, password.temp_passwords[t.user_id]) for t in password.targets
+                                       if t.same_user_as is None and t.user_id in password.temp_passwords)
         extra['extra_msg'] = '; %d temporary passwords in temp_passwords' % len(extra['temp_passwords'])
     password.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
                                        after=dict((r['user'], PASSWORD_EXPIRED) for r in changed)), **extra)
