@@ -98,10 +98,12 @@ class BulkRun:
     fields. ``item_key(item)`` names the item in the journal. ``progress(record)`` is
     called with each progress record (also written to the journal). ``estimate(done, left)``
     says how many seconds the ``left`` items take, or None (then the ETA is from the speed so far).
+    ``keep(entry)`` says whether the run returns an entry (all are counted in ``counts`` and journaled):
+    an org-wide run keeps only what did not succeed, so that its memory does not grow with every person.
     """
 
     def __init__(self, action, key, workers, journal=None, item_key=str, stop=None, total=None, progress=None,
-                 waiting=None, estimate=None):
+                 waiting=None, estimate=None, keep=None):
         self.action = action
         self.key = key
         self.workers = workers
@@ -112,6 +114,7 @@ class BulkRun:
         self.progress = progress
         self.waiting = waiting or (lambda: None)
         self.estimate = estimate or (lambda done, left: None)
+        self.keep = keep or (lambda entry: True)
         self.counts = {}
         self.done = 0
         self.calls_started = 0
@@ -151,8 +154,9 @@ class BulkRun:
             for (index, item), outcome, error in map_concurrent(timed, enumerate(items), self.workers, self.stop):
                 entry = self._entry(item, outcome, error)
                 entry['time'] = finished.pop(index, None) or utc_now()
-                entries[index] = entry
                 self._account(item, entry, outcome is not None and outcome[1] is not None)
+                if self.keep(entry):
+                    entries[index] = entry
         finally:
             self._finished.set()
             ticker.join(1)

@@ -24,7 +24,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     client_from_settings,
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
-from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop, run_bulk
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import BulkRun, Stop
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, NEW_FILE, Journal, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
 
@@ -115,6 +115,7 @@ class OktaModule(AnsibleModule):
         self.journal = None
         self.stopped = None
         self._run_over = False
+        self.counts = {}
         self._default_scopes = default_scopes
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         if bulk:
@@ -196,13 +197,14 @@ class OktaModule(AnsibleModule):
         except OktaApiError as exc:
             self.fail_from_api_error(exc)
 
-    def run_bulk(self, action, items, key, final_results, item_key=str, total=None, plan=None):
+    def run_bulk(self, action, items, key, final_results, item_key=str, total=None, plan=None, keep=None):
         """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.BulkRun).
 
         With O(journal) (not in check mode) every change is recorded as it happens; a run that resumes an
         interrupted one (okta_journal) skips the items whose outcome there is one of ``final_results``.
         SIGINT and SIGTERM stop the dispatch of new items; the calls in flight finish and are recorded.
-        ``self.stopped`` says why the run stopped early, if it did.
+        ``self.stopped`` says why the run stopped early, if it did; ``self.counts`` how many items ended in each
+        result, ``keep(entry)`` which entries are returned (see okta_bulk.BulkRun).
         """
         # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
         client = self.client
@@ -213,10 +215,10 @@ class OktaModule(AnsibleModule):
         previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
             'the run was interrupted (%s); the calls in flight were finished and recorded'
             % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
+        bulk = BulkRun(action, key, self.concurrency, journal=self.journal, item_key=item_key, stop=stop, total=total,
+                       waiting=client.rate_limiter.current_wait, estimate=self._estimator(client), keep=keep)
         try:
-            entries = run_bulk(action, items, key, self.concurrency, journal=self.journal, item_key=item_key,
-                               stop=stop, total=total, waiting=client.rate_limiter.current_wait,
-                               estimate=self._estimator(client))
+            entries = bulk.run(items)
         finally:
             self._run_over = True
             for signum, handler in previous.items():
@@ -228,6 +230,7 @@ class OktaModule(AnsibleModule):
                     pass  # the run already stopped for it, and says why
                 self.journal.close()
         self.stopped = stop.reason
+        self.counts = bulk.counts
         return entries
 
     @staticmethod

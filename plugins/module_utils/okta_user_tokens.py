@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     revoke_user_client_tokens, user_client_tokens, user_clients,
 )
@@ -30,6 +32,8 @@ class Tokens(UserBulkRun):
         self.done_words = ('Revoked the tokens of', 'Would revoke the tokens of') if self.revoke else ('Listed', 'Listed')
         self.calls_per_user = {'users': 3 if self.revoke else 2}
         self.also_final = ('none',)
+        self.counted = {'before': 0, 'after': 0}  # tokens of every user, whether or not its entry is returned
+        self._counting = threading.Lock()
 
     @property
     def final_results(self):
@@ -52,6 +56,10 @@ class Tokens(UserBulkRun):
                 entry['request_id'] = revoke_user_client_tokens(self.client, target.user_id, entry['client_id'])
                 entry['tokens_after'] = self._count(target.user_id, entry['client_id'])
             clients.append(entry)
+        with self._counting:
+            for client in clients:
+                self.counted['before'] += client['tokens_before']
+                self.counted['after'] += client.get('tokens_after', client['tokens_before'])
         outcome = {'user_id': target.user_id, 'clients': clients}
         if self.revoke and not any(c['tokens_before'] for c in clients):
             return dict(outcome, result='none')
@@ -62,10 +70,9 @@ class Tokens(UserBulkRun):
 
     def finish_with_counts(self, results):
         """Exit with the results and the tokens counted in all, before and (revoking) after."""
-        clients = [c for r in results if 'same_user_as' not in r for c in r.get('clients') or []]
-        counts = {'before': sum(c['tokens_before'] for c in clients)}
+        counts = {'before': self.counted['before']}
         if self.revoke and not self.module.check_mode:
-            counts['after'] = sum(c.get('tokens_after', c['tokens_before']) for c in clients)
+            counts['after'] = self.counted['after']
         changed = self.revoke and counts['before'] > 0 and counts['before'] != counts.get('after')
         self.finish(results, tokens=counts, changed=changed,
                     extra_msg='; tokens: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())))

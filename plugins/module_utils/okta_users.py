@@ -22,6 +22,7 @@ import re
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, search_batches, search_users,
 )
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import SKIPPED_DONE
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_GROUP, KIND_USER
 
@@ -33,6 +34,9 @@ SKIPPED_PROTECTED = 'skipped_protected'
 SKIPPED = 'skipped'
 
 # The options of every module that acts on many users; documented in the identity.okta.users fragment.
+# What a task returns of its per-user entries: all of them, those that did not succeed, or none (counts only).
+RESULTS_MODES = ('all', 'failures', 'none')
+
 USERS_ARGUMENT_SPEC = dict(
     # No default: a default would satisfy each module's required_one_of (users, groups) by itself.
     users=dict(type='list', elements='str'),
@@ -41,6 +45,7 @@ USERS_ARGUMENT_SPEC = dict(
     protected_users=dict(type='list', elements='str', default=[]),
     protected_groups=dict(type='list', elements='str', default=[]),
     max_targets=dict(type='int', default=1000),
+    results=dict(type='str', default='all', choices=list(RESULTS_MODES)),
 )
 
 
@@ -275,24 +280,30 @@ class UserBulkRun(UserTargets):
                 target.outcome = {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status}
         self.plan_summary = self.summary_of_plan(self.calls_per_user)
         self.refuse_over_max_targets(self.plan_summary)
+        # A person named twice (a login and an ID, say) gets one call, whose outcome the second name shares.
+        seconds = set(t.user_id for t in self.targets if t.same_user_as is not None)
+        first_outcomes = {}
+        succeeded = set(self.final_results) | {SKIPPED_DONE}
+
+        def keep(entry):
+            target = entry['target']
+            if target.same_user_as is None and target.user_id in seconds:
+                first_outcomes[target.user_id] = dict((k, entry[k]) for k in ('result', 'request_id', 'status', 'msg')
+                                                      if k in entry)
+            return self.params['results'] == 'all' or entry['result'] not in succeeded
+
         results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target', self.final_results,
-                                                     total=len(self.targets), plan=self.plan_summary))
-        first_entry = {}
-        for target, entry in zip(self.targets, results):
-            entry.pop('target')
+                                                     total=len(self.targets), plan=self.plan_summary, keep=keep))
+        for entry in results:
+            target = entry.pop('target')
             entry['user'] = target.name
             for key, value in (('via_group', target.via_group), ('login', target.login), ('user_id', target.user_id)):
                 if value is not None:
                     entry.setdefault(key, value)
-            if target.same_user_as is None:
-                first_entry[target.user_id] = entry
-        for target, entry in zip(self.targets, results):
             if target.same_user_as is not None and entry['result'] == 'pending':
-                # The same person named twice (a login and an ID, say): one call, whose outcome both names share.
-                first = first_entry.get(target.user_id) or {}
-                entry.update((k, v) for k, v in first.items() if k in ('result', 'request_id', 'status', 'msg'))
+                entry.update(first_outcomes.get(target.user_id) or {})
                 entry['same_user_as'] = target.same_user_as
-        return results
+        return [entry for entry in results if self.params['results'] == 'all' or entry['result'] not in succeeded]
 
     def finish(self, results, **extra):
         """Exit (or fail) with the results, the per-result lists and counts, and one line that says it all.
@@ -303,21 +314,21 @@ class UserBulkRun(UserTargets):
         by_result = dict((key, [r['user'] for r in results if r['result'] == result])
                          for key, result in ((self.done_result, self.done_result), ('not_found', NOT_FOUND),
                                              ('failed_users', FAILED)))
-        # Counted once per person: a second name for the same user shares the first one's call.
-        distinct = [r for r in results if 'same_user_as' not in r]
-        summary = dict((key, len([r for r in distinct if r['result'] == key]))
-                       for key in (self.done_result, NOT_FOUND, FAILED, SKIPPED_PROTECTED, 'skipped_done',
-                                   'not_attempted'))
-        for entry in distinct:
-            if entry['result'] not in summary:
-                summary[entry['result']] = len([r for r in distinct if r['result'] == entry['result']])
+        # Counted once per person (the bulk run counts every entry, returned or not): a second name for the same
+        # user shares the first one's call, and counts as 'pending' there.
+        summary = dict.fromkeys((self.done_result, NOT_FOUND, FAILED, SKIPPED_PROTECTED, SKIPPED_DONE, 'not_attempted'), 0)
+        summary.update((result, count) for result, count in module.counts.items() if result != 'pending')
+        if self.params['results'] != 'all':
+            del by_result[self.done_result]  # the people done are in the journal, not in the result
         # A group that is missing or cannot be read (wholly) fails the task: some of its members may be left out.
         missing_groups = [g for g in self.group_results if g['result'] == NOT_FOUND]
         failed_groups = [g for g in self.group_results if g['result'] == FAILED]
-        outcome = dict(changed=bool(by_result[self.done_result]), results=results, groups=self.group_results,
+        outcome = dict(changed=summary[self.done_result] > 0, results=results, groups=self.group_results,
                        summary=summary, plan=self.plan_summary,
                        skipped_protected=[r['user'] for r in results if r['result'] == SKIPPED_PROTECTED],
                        **by_result)
+        if self.params['results'] == 'none':
+            outcome['results'] = []  # counts only; the lists of who was not found or failed stay
         outcome.update(extra)
         outcome['msg'] = '%s %d users, %d not found, %d failed' % (
             would if module.check_mode else done, summary[self.done_result], summary[NOT_FOUND], summary[FAILED])

@@ -77,6 +77,17 @@ options:
     description: Seconds to wait for the events of O(verify) to appear.
     type: int
     default: 60
+  results:
+    description:
+      - Which per-session entries O(state=absent) returns in RV(results).
+      - V(all) returns one entry per ID, and the lists RV(revoked) and RV(absent).
+      - V(failures) returns only the entries of IDs that were neither revoked nor already absent, and neither list:
+        for tens of thousands of IDs, the task's memory and result then grow with the failures only.
+      - V(none) returns no entries, only the counts in RV(msg) and RV(failed_ids).
+      - The O(journal) records every ID in every mode.
+    type: str
+    choices: [all, failures, none]
+    default: all
 notes:
   - O(concurrency) and O(max_api_share) apply to O(session_ids); other operations make one or two calls.
 seealso:
@@ -203,12 +214,12 @@ results:
       sample: '2026-11-25T08:41:07.512345Z'
 revoked:
   description: IDs of the sessions that were (or in check mode would be) revoked.
-  returned: when O(state=absent)
+  returned: when O(state=absent) and O(results=all)
   type: list
   elements: str
 absent:
   description: IDs of the sessions that did not exist.
-  returned: when O(state=absent)
+  returned: when O(state=absent) and O(results=all)
   type: list
   elements: str
 failed_ids:
@@ -324,29 +335,41 @@ def ensure_absent(module):
         return dict(revoke_session(module.client, session_id), **({'user_id': owner} if owner else {}))
 
     started = time.time()
+    succeeded = (REVOKED, ABSENT, 'skipped_done')
+    mode = module.params['results']
+
+    def returned(entry):
+        return mode == 'all' or entry['result'] not in succeeded
+
+    # verify reads every revocation's entry: it keeps them all until it is done.
     results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', final_results=(REVOKED, ABSENT),
-                              total=len(ids))
+                              total=len(ids), keep=None if module.params['verify'] else returned)
     unverified = []
     if module.params['verify'] and not module.check_mode and not module.stopped:
         unverified = verify(module, results, started - 60)
     by_outcome = dict((key, [r['session_id'] for r in results if r['result'] == outcome])
                       for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
-    outcome = dict(changed=bool(by_outcome['revoked']), results=results, unverified=unverified,
+    counts = dict((key, module.counts.get(outcome, 0)) for key, outcome in (('revoked', REVOKED), ('absent', ABSENT),
+                                                                             ('failed_ids', 'failed')))
+    results = [entry for entry in results if returned(entry)]
+    outcome = dict(changed=counts['revoked'] > 0, results=results if mode != 'none' else [], unverified=unverified,
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
     outcome['msg'] = ('would revoke %d, %d already absent, %d failed' if module.check_mode else
                       '%d revoked, %d already absent, %d failed') % (
-        len(by_outcome['revoked']), len(by_outcome['absent']), len(by_outcome['failed_ids']))
+        counts['revoked'], counts['absent'], counts['failed_ids'])
+    if mode != 'all':
+        del outcome['revoked'], outcome['absent']  # in the journal, not in the result
     for key, words in (('skipped_done', 'already done (journal)'), ('not_attempted', 'not attempted')):
-        count = len([r for r in results if r['result'] == key])
+        count = module.counts.get(key, 0)
         if count:
             outcome['msg'] += ', %d %s' % (count, words)
     if unverified:
         outcome['msg'] += '; %d revocations not (yet) in the System Log: see unverified' % len(unverified)
     if by_outcome['failed_ids']:
         reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
-        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (len(by_outcome['failed_ids']), len(ids), reasons)
+        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (counts['failed_ids'], len(ids), reasons)
         outcome['failed_task'] = True
     if module.stopped:
         outcome['stopped'] = module.stopped
@@ -394,6 +417,7 @@ def main():
             session_ids=dict(type='list', elements='str'),
             verify=dict(type='bool', default=False),
             verify_timeout=dict(type='int', default=60),
+            results=dict(type='str', default='all', choices=['all', 'failures', 'none']),
         ),
         bulk=True,
         default_scopes=['okta.sessions.read', 'okta.sessions.manage', 'okta.logs.read'],

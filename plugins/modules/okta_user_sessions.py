@@ -230,7 +230,7 @@ summary:
   sample: {cleared: 298, not_found: 2, failed: 0}
 cleared:
   description: The users cleared (or, in check mode, that would be).
-  returned: always
+  returned: when O(results=all)
   type: list
   elements: str
 not_found:

@@ -57,3 +57,12 @@ def test_a_journal_that_cannot_be_opened_fails_naming_it_before_any_change(okta_
                                                          journal=os.path.join(path, 'journal.jsonl')))
     assert result['failed'] and result['field'] == 'journal' and path in result['msg']
     assert running.state()['revocations'] == []
+
+
+def test_revoking_many_sessions_can_return_only_the_failures(okta_sim, run_module):
+    running = okta_sim(users=3, sessions_per_user=2)
+    ids = [s['id'] for s in running.state()['sessions']] + ['102nosuchsession']
+    result = run_module(okta_session, **connection(running, state='absent', session_ids=ids, results='failures'))
+    assert result['results'] == [] and 'revoked' not in result and result['failed_ids'] == []
+    assert result['msg'].startswith('6 revoked, 1 already absent, 0 failed') and result['changed'] is True
+    assert running.state()['sessionCount'] == 0
