@@ -217,16 +217,20 @@ class RateLimiter:
         at a time, each window as long as Okta's headers showed it. None when no bucket is known yet."""
         estimate = None
         with self._lock:
-            server_now = self._okta_time(self._clock())
+            now = self._clock()
+            server_now = self._okta_time(now)
             for bucket, calls in needed.items():
                 state = self._buckets.get(bucket)
                 if state is None or calls <= 0:
                     continue
                 usable = max(1, state['limit'] - self.floor(state['limit']))
                 period = self._periods.get(bucket, (60.0, None))[0]
+                left_now = max(0, state['remaining'] - self.floor(state['limit']))
                 if state['reset'] is not None and server_now < state['reset']:
-                    left_now, until_reset = max(0, state['remaining'] - self.floor(state['limit'])), state['reset'] - server_now
-                else:
+                    until_reset = state['reset'] - server_now
+                elif state['reset'] is None:  # a window this run opened, whose end no answer has told yet
+                    until_reset = max(0.0, period - (now - state.get('opened', now)))
+                else:  # the window is over; the next opens with the next call
                     left_now, until_reset = usable, period
                 if calls <= left_now:
                     seconds = calls / calls_per_second

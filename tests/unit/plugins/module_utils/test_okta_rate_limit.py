@@ -205,3 +205,16 @@ def test_the_estimate_counts_the_windows_ahead_not_the_speed_so_far():
     now[0] += 10.5
     answer(50, 49, int(now[0] - 10.5) + 21)
     assert limiter.estimate_seconds({'users': 100}, 100.0) == pytest.approx(10.5 + 11 + 21 / 100.0, abs=0.6)
+
+
+def test_the_estimate_counts_a_window_this_run_opened_before_any_answer_told_its_end():
+    now = [1000000.0]
+    limiter = RateLimiter(max_share=0.8, clock=lambda: now[0], sleep=lambda seconds: None)
+    stamp = time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(now[0]))
+    limiter.update('users', {'X-Rate-Limit-Limit': '50', 'X-Rate-Limit-Remaining': '49',
+                             'X-Rate-Limit-Reset': str(int(now[0]) + 10), 'Date': stamp})
+    now[0] += 10.5  # that window is over: the next call opens the next one, counted from the whole limit down
+    assert [limiter.reserve('users') for dummy in range(40)] == [None] * 40
+    now[0] += 1.0
+    # The share of this window is spent: 10 more calls wait for its end (about 9 s away), not 0.1 s.
+    assert limiter.estimate_seconds({'users': 10}, 100.0) == pytest.approx(9.0 + 0.1, abs=0.6)
