@@ -12,7 +12,7 @@
 set -eu
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/identity/okta"
 # A developer org whose System Log bucket allows 40 calls a minute (20 for the one API token that the poller
-# and the module share), Okta's minute run as 2 s (time scale 30): the poller polls every second.
+# and the module share), Okta's minute run as 2 s (time scale 30): the poller polls every 2 s (its floor).
 source ../setup_okta_simulator/start.sh --profile developer --time-scale 30 --bucket-limit logs=40 \
     --users 12 --sessions-per-user 2
 WORK=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/okta_eda.XXXXXX")
