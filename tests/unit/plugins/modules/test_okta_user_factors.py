@@ -79,3 +79,10 @@ def test_an_interrupted_run_is_resumed_without_resetting_anyone_twice(okta_sim, 
     assert second['summary']['skipped_done'] == done_first and second['summary']['reset'] == 30 - done_first
     resets = [r['userId'] for r in running.state()['factorResets']]
     assert len(resets) == len(set(resets)) == 30, 'each user reset once'
+
+
+def test_the_factors_are_counted_whatever_results_are_returned(okta_sim, run_module):
+    running = okta_sim(users=4)
+    result = run_module(okta_user_factors, **connection(running, users=LOGINS, results='failures'))
+    assert result['results'] == [] and result['factors'] == {'before': 5, 'after': 0}
+    assert result['summary']['reset'] == 3 and result['changed'] is True

@@ -118,3 +118,11 @@ def test_an_interrupted_run_is_resumed_without_expiring_anyone_twice(okta_sim, r
     assert second['summary']['skipped_done'] == done_first and second['summary']['expired'] == 40 - done_first
     expired = [e['userId'] for e in running.state()['passwordExpirations']]
     assert len(expired) == len(set(expired)) == 40, 'each password expired once'
+
+
+def test_temporary_passwords_are_returned_whatever_results_are_returned(okta_sim, run_module):
+    running = okta_sim(users=2)
+    result = run_module(okta_user_password, _ansible_no_log=True, **connection(
+        running, users=LOGINS[:2], temp_password=True, return_temp_password=True, results='none'))
+    made = dict((e['userId'], e['tempPassword']) for e in running.state()['passwordExpirations'])
+    assert result['results'] == [] and sorted(result['temp_passwords'].values()) == sorted(made.values())
