@@ -71,9 +71,9 @@ options:
       - V(all) returns one entry per user named or found in a group, and the list of the users done (such as
         RV(ignore:cleared)).
       - V(failures) returns only the entries of users who did not end done (not found, failed, protected, not
-        attempted, skipped), and no list of the users done. For an org-wide run (a group such as Everyone, tens of
-        thousands of people): the task's memory and its result then grow with the failures only, not with everyone.
-      - V(none) returns no entries, only the counts in RV(ignore:summary) and the lists of users not found or failed.
+        attempted, skipped), and no list of the users done. Meant for an org-wide run (a group such as Everyone, tens of
+        thousands of people), whose memory and result then grow with the failures only, not with everyone.
+      - V(none) returns no entries, only the counts in RV(ignore:summary), and the lists of users not found or failed.
       - The O(journal) records every user in every mode; the playbooks write their reports from it.
       - With V(failures) or V(none), a diff (C(--diff)) shows the returned entries only.
     type: str

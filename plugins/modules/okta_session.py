@@ -81,7 +81,7 @@ options:
     description:
       - Which per-session entries O(state=absent) returns in RV(results).
       - V(all) returns one entry per ID, and the lists RV(revoked) and RV(absent).
-      - V(failures) returns only the entries of IDs that were neither revoked nor already absent, and neither list:
+      - V(failures) returns only the entries of IDs that were neither revoked nor already absent, and neither list -
         for tens of thousands of IDs, the task's memory and result then grow with the failures only.
       - V(none) returns no entries, only the counts in RV(msg) and RV(failed_ids).
       - The O(journal) records every ID in every mode.
