@@ -185,6 +185,21 @@ def session_end_events(client, session_ids, user_ids, since):
     yield from _events_of(client, SESSION_ENDED, ('target.id',), user_ids, _target_ids_of, since)
 
 
+# Okta's event types for a person coming back: a new Okta session (user.session.start, on Classic and Identity
+# Engine alike), and OAuth tokens granted from a refresh token (an app that still holds one keeps the person in).
+SIGN_IN_EVENT_TYPES = ('user.session.start', 'app.oauth2.as.token.grant.refresh_token',
+                       'app.oauth2.token.grant.refresh_token')
+
+
+def sign_in_events(client, user_ids, event_types, since, until):
+    """System Log events of ``event_types`` whose actor is one of ``user_ids``, in [since, until) (Okta times),
+    oldest first, a search per batch of users."""
+    for batch, dummy in search_batches('actor.id', user_ids):
+        for event in log_events(client, since, until, all_of(any_of('eventType', list(event_types)),
+                                                              any_of('actor.id', batch))):
+            yield event
+
+
 # -- containment: risk, lifecycle, OAuth tokens, Universal Logout ---------------------------------------
 
 def get_user_risk(client, user_id):

@@ -46,7 +46,7 @@ OUTCOME = 'outcome'
 END = 'end'
 # Fields of an entry worth keeping in the journal (secrets never reach an entry).
 OUTCOME_FIELDS = ('result', 'status', 'request_id', 'error_code', 'msg', 'user_id', 'login', 'via_group',
-                  'same_user_as', 'session_id', 'time')
+                  'same_user_as', 'session_id', 'time', 'status_before', 'risk_before')
 
 
 def utc_now():

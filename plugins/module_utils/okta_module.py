@@ -209,7 +209,7 @@ class OktaModule(AnsibleModule):
         # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
         client = self.client
         stop = Stop()
-        self.journal = self._open_journal(final_results, stop)
+        self.journal = self.open_journal(final_results, stop)
         if self.journal is not None and plan is not None:
             self._write_or_fail('plan', **plan)
         previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
@@ -252,7 +252,9 @@ class OktaModule(AnsibleModule):
         if self.journal is not None:
             self.journal.attempted(item, **fields)
 
-    def _open_journal(self, final_results, stop):
+    def open_journal(self, final_results, stop):
+        """The task's O(journal), opened for this run (okta_journal.Journal: locked, resumed or started over), or
+        None (no journal, or check mode). A write error calls ``stop`` with why."""
         path = self.params.get('journal')
         if not path or self.check_mode:
             return None

@@ -165,7 +165,7 @@ class Lifecycle(UserBulkRun):
         if self.suspend and target.status != ACTIVE:
             return dict(outcome, result=SKIPPED, msg='Okta suspends only active users; this one is %s.' % target.status)
         if not self.module.check_mode:
-            self.module.record_attempt(target.name, user_id=target.user_id)
+            self.module.record_attempt(target.name, user_id=target.user_id, status_before=target.status)  # for an undo
             (suspend_user if self.suspend else unsuspend_user)(self.client, target.user_id)
         return dict(outcome, result=self.done_result)
 

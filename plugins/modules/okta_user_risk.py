@@ -134,7 +134,7 @@ class Risk(UserBulkRun):
         if before == wanted:
             return dict(outcome, result='unchanged')
         if not self.module.check_mode:
-            self.module.record_attempt(target.name, user_id=target.user_id)
+            self.module.record_attempt(target.name, user_id=target.user_id, risk_before=before)  # for an undo
             set_user_risk(self.client, target.user_id, wanted, self.params['risk_reason'])
         return dict(outcome, result=self.done_result)
 
