@@ -13,6 +13,11 @@ Run A: identity.okta.revoke_on_event (Event Hook + System Log poller)
   - one event seen by both sources signs its user out once
 Run B: identity.okta.revoke_on_system_log, started on run A's cursor file after run A was
   stopped with SIGTERM: what happened while nothing ran is acted on, nothing is repeated.
+Run C: identity.okta.keep_contained (poller, 2 s), contained_users user7 (by ID) and user8 (by login),
+  a watch of 30 s (Okta's 2 minutes at the simulator's scale): user7 signs in again 3 times and is
+  signed out each time (3 revocations, no session left), user8 once; user9, not contained, signs in
+  and keeps the session; each re-revocation is a finished run of the incident's keep-contained
+  journal; the rulebook ends by itself when the watch is over, and a sign-in after it is left alone.
 
 Usage: python rulebook_e2e.py EDA_VENV COLLECTION_ROOT WORK_DIR (OKTA_ORG_URL / OKTA_API_TOKEN of a
 running simulator with users user1..user12 of 2 sessions each). Prints 'N passed, N failed'.
@@ -281,13 +286,80 @@ def run(venv, root, work):
             assert json.load(handle)['seen'][-2] == missed['uuid']
     check('run B shut down gracefully and saved its position', graceful)
 
+    keep_contained(venv, work, ids)
+
     def no_secret():
-        for path in (a.log_path, b.log_path):
+        for path in (a.log_path, b.log_path, os.path.join(work, 'run-c.log')):
             with open(path) as handle:
                 text = handle.read()
             for secret in (API_TOKEN, HOOK_SECRET):
                 assert secret not in text, '%s shows a secret' % path
     check('no token or hook secret in the ansible-rulebook logs', no_secret)
+
+
+def keep_contained(venv, work, ids):
+    """Run C: identity.okta.keep_contained for a 30-second watch."""
+    attacker, by_login, bystander = 'user7@example.com', 'user8@example.com', 'user9@example.com'
+    cursor_file = os.path.join(work, 'keep_contained.cursor.json')
+    journals = os.path.join(work, 'journals')
+    watch = 30
+    # The incident's containment: both were signed out before the watch starts.
+    for login in (attacker, by_login):
+        request = urllib.request.Request('%s/api/v1/users/%s/sessions?oauthTokens=true' % (ORG_URL, ids[login]),
+                                         method='DELETE', headers={'Authorization': 'SSWS ' + API_TOKEN})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204, response.status
+    c = Rulebook(venv, work, 'run-c', 'identity.okta.keep_contained', {
+        'incident': 'INC-E2E', 'contained_users': [ids[attacker], by_login], 'watch_until': '%ds' % watch,
+        'okta_journal_dir': journals, 'okta_poll_interval': 2, 'okta_cursor_file': cursor_file})
+    try:
+        def reentries():
+            c.wait_until('the poller saved its first position', lambda: os.path.exists(cursor_file))
+            delays = []
+            for attempt in range(3):
+                started = time.monotonic()
+                sim('/_simulator/sessions', {'login': attacker, 'ip': '203.0.113.%d' % (90 + attempt)})
+                if attempt == 1:
+                    sim('/_simulator/sessions', {'login': by_login})
+                    sim('/_simulator/sessions', {'login': bystander})
+                c.wait_until('user7 is signed out again (re-entry %d)' % (attempt + 1),
+                             lambda: len(revocations_of(ids[attacker])) == attempt + 2 and sessions_of(attacker) == 0,
+                             timeout=20)
+                delays.append(time.monotonic() - started)
+            c.wait_until('user8 (contained by login) is signed out', lambda: sessions_of(by_login) == 0, timeout=20)
+            print('    user7 signed out %s s after each sign-in (poll interval 2 s)'
+                  % ', '.join('%.1f' % d for d in delays))
+            snapshot = state()
+            cleared = revocations_of(ids[attacker], snapshot)[1:]   # after the containment
+            assert len(cleared) == 3 and all(r['oauthTokens'] and r['sessionsCleared'] == 1 for r in cleared), cleared
+            assert len(revocations_of(ids[by_login], snapshot)) == 2
+            assert sessions_of(bystander, snapshot) == 3 and not revocations_of(ids[bystander], snapshot)
+        check('run C: a contained person signing in again is signed out each time, others are left alone', reentries)
+
+        def watch_over():
+            assert c.process.wait(watch + 15) == 0, c.process.returncode
+            assert 'The keep-contained watch of INC-E2E ended (30s after it started)' in c.text()
+            sim('/_simulator/sessions', {'login': attacker})   # after the watch: nobody acts
+            time.sleep(1)
+            assert sessions_of(attacker) == 1 and len(revocations_of(ids[attacker])) == 4
+            runs = []
+            with open(os.path.join(journals, 'INC-E2E-keep-contained.jsonl')) as handle:
+                for line in handle:
+                    record = json.loads(line)
+                    if record['event'] == 'run':
+                        runs.append([])
+                    runs[-1].append(record)
+            outcomes = [(r['item'], r['result']) for run in runs for r in run if r['event'] == 'outcome']
+            assert sorted(outcomes) == sorted([(ids[attacker], 'cleared')] * 3 + [(ids[by_login], 'cleared')]), outcomes
+            assert all(run[-1]['event'] == 'end' for run in runs), 'a run of the journal did not end'
+            assert c.text().count('PLAY RECAP') == 4, c.text().count('PLAY RECAP')
+        check('run C: the watch ends the rulebook; 4 finished runs in the incident journal', watch_over)
+    finally:
+        if c.process.poll() is None:
+            c.stop()
+        else:
+            c.log.close()
+        print('    run C ended (exit status %s); log: %s' % (c.process.returncode, c.log_path))
 
 
 def _answers(port):
@@ -307,7 +379,7 @@ def main(argv):
     passed = len([r for r in RESULTS if r])
     failed = len(RESULTS) - passed
     if failed:
-        for name in ('run-a.log', 'run-b.log'):
+        for name in ('run-a.log', 'run-b.log', 'run-c.log'):
             path = os.path.join(work, name)
             if os.path.exists(path):
                 with open(path) as handle:

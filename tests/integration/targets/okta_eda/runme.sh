@@ -2,7 +2,8 @@
 # Event-Driven Ansible against the Okta simulator: rulebook_e2e.py runs ansible-rulebook for real with
 # the collection's rulebooks - a sign-in from a blocked address or a pushed Event Hook delivery ends in
 # the user's sessions cleared; a rulebook stopped and started again on the poller's cursor file acts on
-# what happened meanwhile, and on nothing twice.
+# what happened meanwhile, and on nothing twice; identity.okta.keep_contained signs a contained person out
+# again on each of 3 sign-ins within a 30-second watch, leaves others alone, and ends with the watch.
 # The event sources themselves (okta_system_log and okta_event_hook driven directly, their arguments,
 # a poller killed mid-page) are tested with pytest: tests/unit/extensions/eda/plugins/event_source/.
 # ansible-rulebook is installed from requirements/eda.txt into a virtualenv of its own under
