@@ -13,12 +13,19 @@ restart (identity.okta.revoke_on_system_log, poller): 10 reports for 10 more peo
   with SIGTERM as soon as the poller has handed all 10 to the rule engine, then started again on the cursor file.
   Prints how many of the 10 were signed out before the stop, after the restart, and never.
 
+reentry (--reentry; identity.okta.keep_contained and keep_contained_hook): one contained person signs in again N
+  times (20 by default; POST /_simulator/sessions, which writes user.session.start), each after the previous
+  re-revocation and a random pause of up to the poll interval; prints the time from the sign-in to the revocation, p50 and max,
+  and how many were missed, for the poller at its default interval (15 s), at its floor (2 s), and for the hook
+  (the benchmark pushes the System Log's event to it as Okta would; the poller beside it at 15 s).
+
 Each variant runs on a fresh simulator; --baseline REF runs the same against the collection as of git REF (copied
 with git archive) side by side, and prints the ratios. Needs the ansible-rulebook virtualenv that the okta_eda
 integration target installs (~/.cache/identity-okta/eda-venv-*; or --venv) and Java 17+.
 
   .venv/bin/python tests/benchmarks/bench_eda.py                      # this checkout: about 2 minutes
   .venv/bin/python tests/benchmarks/bench_eda.py --baseline 639ccc7   # and main before issue 20, side by side
+  .venv/bin/python tests/benchmarks/bench_eda.py --reentry             # keep_contained: about 7 minutes
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +37,7 @@ import copy
 import glob
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -40,6 +48,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -274,6 +283,75 @@ def restart(venv, collections, work, args):
         sim.stop()
 
 
+REENTRY_MODES = {
+    # mode: (rulebook, poll interval)
+    'poller-15s': ('identity.okta.keep_contained', 15),
+    'poller-2s': ('identity.okta.keep_contained', 2),
+    'hook': ('identity.okta.keep_contained_hook', 15),
+}
+
+
+def sign_in_event(sim, user_id, since):
+    """The user.session.start event of ``user_id`` written since ``since``, read from the System Log as Okta
+    would push it (the simulator does not call Event Hooks)."""
+    query = urllib.parse.urlencode({'since': since, 'filter': 'eventType eq "user.session.start" and actor.id eq "%s"'
+                                    % user_id})
+    request = urllib.request.Request(sim.url + '/api/v1/logs?' + query, headers={'Authorization': 'SSWS ' + sim.token})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        events = json.loads(response.read())
+    assert events, 'no user.session.start of %s since %s' % (user_id, since)
+    return events[-1]   # the newest: Okta answers in ascending order
+
+
+def reentry(venv, collections, work, args, mode):
+    """keep_contained: the time from each sign-in of a contained person to their revocation."""
+    rulebook_name, interval = REENTRY_MODES[mode]
+    sim = Simulator(work, 4)
+    cursor = os.path.join(work, mode + '.cursor.json')
+    port = free_port()
+    ids = dict((u['login'], u['id']) for u in sim.state()['users'])
+    attacker, bystander = ids['user1@example.com'], ids['user2@example.com']
+    rulebook = Rulebook(venv, collections, work, mode, rulebook_name, sim=sim, variables={
+        'incident': 'INC-BENCH', 'contained_users': [attacker], 'watch_until': '1h',
+        'okta_journal_dir': os.path.join(work, 'journals'), 'okta_poll_interval': interval,
+        'okta_cursor_file': cursor, 'okta_hook_host': '127.0.0.1', 'okta_hook_port': port})
+
+    def revocations():
+        return len([r for r in sim.state()['revocations'] if r['kind'] == 'user' and r['userId'] == attacker])
+    try:
+        assert wait_until(lambda: os.path.exists(cursor) and (mode != 'hook' or answers(port)), 60), \
+            'ansible-rulebook did not start'
+        delays, missed = [], 0
+        for attempt in range(args.reentries):
+            time.sleep(random.uniform(0, interval))   # a sign-in at any point of the poller's cycle
+            before = revocations()
+            since = time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime(time.time() - 1))
+            started = time.monotonic()
+            sim.call('/_simulator/sessions', {'login': 'user1@example.com'})
+            if attempt % 5 == 0:
+                sim.call('/_simulator/sessions', {'login': 'user2@example.com'})   # not contained
+            if mode == 'hook':
+                status, dummy = post(port, delivery(sim.url, sign_in_event(sim, attacker, since)))
+                assert status == 200, status
+            if wait_until(lambda: revocations() > before, interval + 30, step=0.05):
+                delays.append(time.monotonic() - started)
+                print('   %s re-entry %d: signed out after %s' % (mode, attempt + 1, fmt(delays[-1])), flush=True)
+            else:
+                missed += 1
+                print('   %s re-entry %d: MISSED' % (mode, attempt + 1), flush=True)
+        time.sleep(args.settle)
+        snapshot = sim.state()
+        return {'mode': mode, 'interval': interval, 'reentries': args.reentries, 'missed': missed,
+                'p50': statistics.median(delays) if delays else None, 'max': max(delays) if delays else None,
+                'revocations': len([r for r in snapshot['revocations'] if r['kind'] == 'user' and r['userId'] == attacker]),
+                'sessions_left': len([s for s in snapshot['sessions'] if s['userId'] == attacker]),
+                'bystander_revoked': len([r for r in snapshot['revocations'] if r.get('userId') == bystander]),
+                'module_runs': rulebook.text().count('PLAY RECAP')}
+    finally:
+        rulebook.stop()
+        sim.stop()
+
+
 def collection_at(ref, work):
     """A collections directory holding identity.okta as of git ``ref``, or this checkout (ref None)."""
     root = os.path.join(work, 'collections')
@@ -303,12 +381,20 @@ def main(argv):
     parser.add_argument('--timeout', type=float, default=90.0, help='seconds to wait for sign-outs (default 90)')
     parser.add_argument('--settle', type=float, default=5.0, help='seconds to wait for more module runs (default 5)')
     parser.add_argument('--skip-restart', action='store_true')
+    parser.add_argument('--reentry', action='store_true',
+                        help='measure keep_contained instead: the time from a sign-in of a contained person to the '
+                             'revocation')
+    parser.add_argument('--reentries', type=int, default=20)
+    parser.add_argument('--modes', default=','.join(REENTRY_MODES),
+                        help='with --reentry: which of %s (default: all)' % ', '.join(REENTRY_MODES))
     parser.add_argument('--keep', action='store_true')
     args = parser.parse_args(argv)
     venv = args.venv or (sorted(glob.glob(os.path.expanduser('~/.cache/identity-okta/eda-venv-*'))) or [None])[-1]
     if not venv or not os.path.exists(os.path.join(venv, 'bin', 'ansible-rulebook')):
         print('no ansible-rulebook virtualenv: run the okta_eda integration target once, or give --venv')
         return 2
+    if args.reentry:
+        return main_reentry(venv, args)
     variants = [('this checkout', None)] + ([('baseline %s' % args.baseline, args.baseline)] if args.baseline else [])
     results = {}
     for name, ref in variants:
@@ -346,6 +432,30 @@ def main(argv):
                            ('hook answer p50', 'answer_p50'), ('unrelated event', 'unrelated')):
             if new[key] and old[key]:
                 print('ratio baseline / this checkout, %s: %.1fx' % (label, old[key] / new[key]))
+    return 0
+
+
+def main_reentry(venv, args):
+    rows = []
+    for mode in args.modes.split(','):
+        work = tempfile.mkdtemp(prefix='bench-eda-reentry-')
+        try:
+            print('== keep_contained, %s: %d re-entries' % (mode, args.reentries), flush=True)
+            rows.append(reentry(venv, collection_at(None, work), work, args, mode))
+            print('   %s' % json.dumps(rows[-1]), flush=True)
+        finally:
+            if args.keep:
+                print('   kept %s' % work)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    print()
+    print('%-12s %9s %9s %9s %9s %8s %12s %13s %11s' % ('mode', 'interval', 'p50', 'max', 'target', 'missed',
+                                                       'revocations', 'sessions left', 'bystander'))
+    for row in rows:
+        print('%-12s %8ss %9s %9s %9s %8d %12d %13d %11d' % (
+            row['mode'], row['interval'], fmt(row['p50']), fmt(row['max']),
+            '<= %g s' % (row['interval'] + 3 if row['mode'] != 'hook' else 3), row['missed'], row['revocations'],
+            row['sessions_left'], row['bystander_revoked']))
     return 0
 
 
