@@ -98,6 +98,9 @@ def containment_undo(journals):
     for user_id, level in before.items():
         if level == 'NONE':
             plan['risk_none'].append(user_id)
+            plan['irreversible'].append({'user': user_id, 'user_id': user_id, 'tier': 'risk', 'result': 'cannot_undo',
+                                         'msg': 'The risk level was NONE before; Okta\'s API cannot set NONE, so it is '
+                                                'set to LOW, the closest.'})
         else:
             plan['risk'].setdefault(level, []).append(user_id)
     for tier, (results, why) in sorted(IRREVERSIBLE.items()):
