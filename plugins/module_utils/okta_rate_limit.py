@@ -128,11 +128,11 @@ class RateLimiter:
         return limit - int(limit * self.max_share + 1e-9)
 
     def acquire(self, bucket):
-        with self._lock:
-            self.calls[bucket] = self.calls.get(bucket, 0) + 1
         while True:
             delay = self.reserve(bucket)
             if delay is None:
+                with self._lock:  # counted as it goes out, not while it waits for a window
+                    self.calls[bucket] = self.calls.get(bucket, 0) + 1
                 return
             self.wait(bucket, min(delay, MAX_RATE_LIMIT_WAIT_SECONDS))
 
