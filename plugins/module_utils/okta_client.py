@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import ipaddress
 import platform
-import random
 import re
 import threading
 import time
@@ -29,9 +28,8 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
 from ansible_collections.identity.okta.plugins.module_utils.okta_auth import HeaderAuth, PrivateKeyJwtAuth, load_private_key
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import PRIVATE_KEY, resolve
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError, OktaLinkError
-from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import (
-    MAX_RATE_LIMIT_WAIT_SECONDS, InFlightGate, RateLimiter, bucket_for, int_header,
-)
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import InFlightGate, RateLimiter, bucket_for, int_header
+from ansible_collections.identity.okta.plugins.module_utils.okta_retry import RetryPolicy
 
 try:
     import requests
@@ -52,10 +50,6 @@ HOST_NAME = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-
 MAX_TIMEOUT_SECONDS = 3600
 MAX_RETRIES = 20
 MAX_CONCURRENCY = 64
-RETRYABLE_STATUSES = (502, 503, 504)
-MAX_BACKOFF_SECONDS = 30.0
-CONCURRENCY_BACKOFF_SECONDS = 1.0
-RATE_LIMIT_PATIENCE_SECONDS = 600.0  # per call: ten of Okta's one-minute windows
 
 
 def validate_org_url(org_url):
@@ -202,9 +196,6 @@ class OktaClient:
     def close(self):
         self.session.close()
 
-    def count_retry(self):
-        self._count(retried=True)
-
     def _count(self, retried=False):
         with self._stats_lock:
             if retried:
@@ -222,10 +213,6 @@ class OktaClient:
         if not self.call_seconds:
             return None
         return self.rate_limiter.estimate_seconds(needed, self.in_flight.limit / max(self.call_seconds, 0.001))
-
-    def _backoff(self, attempt):
-        delay = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** attempt))
-        return delay + random.uniform(0, delay / 2.0)
 
     def _url(self, path_or_url):
         if path_or_url.startswith('/'):
@@ -247,76 +234,44 @@ class OktaClient:
         """Send one API call; return ``(response, body)`` of a 2xx answer, body parsed from JSON.
 
         ``bucket`` is Okta's rate-limit bucket (okta_rate_limit.bucket_for, from the path
-        template). 429 is always retried since Okta did not act on the call. 5xx and
-        connection errors are retried only when ``idempotent``: a session creation is not,
-        because its single-use token may already have been spent. ``form`` is a callable
-        giving the form body of each attempt (a client assertion must be new every time).
-        A 401 to an OAuth access token this client obtained renews the token once.
+        template). What is retried, and after how long, is okta_retry.RetryPolicy's: a 429 always
+        (Okta did nothing), 5xx and connection errors only when ``idempotent`` (a session creation
+        is not: its single-use token may already be spent). ``form`` gives the form body of each
+        attempt (a client assertion must be new every time). A 401 to an OAuth access token this
+        client obtained renews the token once.
         """
         url = self._url(path)
         shown_path = urlsplit(url).path
         bucket = bucket or bucket_for(method, shown_path)
-        attempt = 0  # retries after failures; they use up max_retries
-        rate_limit_waited = 0.0  # retries after 429; bounded by time instead (see below)
-        renewed = False
-        retrying = False
+        policy = RetryPolicy(self.max_retries, self.backoff_base, idempotent)
+        renewed = retrying = False
         while True:
             self.rate_limiter.acquire(bucket)
             self._count(retried=retrying)
             retrying = True
             try:
-                with self.in_flight:
-                    sent = time.time()
-                    response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
-                                                    allow_redirects=False, verify=self.verify,
-                                                    data=form() if form else None, **send)
-                    self._time_call(time.time() - sent)
+                response = self._send(method, url, params, json, form, send)
             except (requests.exceptions.RequestException, TransportError) as exc:
                 # urllib3's own errors: requests lets some through unwrapped (a 3xx body cut short, say).
-                unknown = not isinstance(exc, requests.exceptions.ConnectTimeout)
-                transient = not _certificate_refused(exc)
-                if transient and (idempotent or not unknown) and attempt < self.max_retries:
-                    self._sleep(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
-                                   method=method, path=shown_path)
+                retry = policy.after_connection_error(not isinstance(exc, requests.exceptions.ConnectTimeout),
+                                                      _certificate_refused(exc))
+                if retry is None:
+                    raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
+                                       method=method, path=shown_path)
+                self._wait(retry)
+                continue
             except (UnicodeDecodeError, ValueError) as exc:  # after RequestException, some of which are ValueErrors
                 # requests reads a 3xx answer's Location even when it does not follow it.
                 raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
                                    % (method, shown_path, exc.__class__.__name__), method=method, path=shown_path)
-
-            if response.status_code == 429 and self._over_concurrency(response.headers):
-                # Too many calls in flight for the org, not too many in the window: send fewer at once.
-                self.in_flight.too_many()
-                if self.max_retries and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
-                    delay = CONCURRENCY_BACKOFF_SECONDS * random.uniform(0.5, 1.5)
-                    rate_limit_waited += delay
-                    self._sleep(delay)
-                    continue
-            self.rate_limiter.update(bucket, response.headers)
-            # A 429 means Okta did nothing and says when to come back: while it says so (reset header),
-            # waiting does not use up max_retries, only a time budget, so a rate-limit storm cannot make a
-            # revocation fail that patience would have done. Without the header it is an ordinary retry.
-            if response.status_code == 429 and self.max_retries:
-                wait_for = self.rate_limiter.seconds_until_reset(response.headers)
-                if wait_for is not None and rate_limit_waited < RATE_LIMIT_PATIENCE_SECONDS:
-                    delay = min(wait_for, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0.05, 0.5)
-                    rate_limit_waited += delay
-                    self.rate_limiter.wait(bucket, delay)
-                    continue
-                if wait_for is None and attempt < self.max_retries:
-                    self._sleep(self._backoff(attempt))
-                    attempt += 1
-                    continue
             if response.status_code == 401 and not renewed and 'auth' not in send and getattr(self.session.auth, 'renew', None):
                 # An access token can expire or be revoked mid-run: get a new one, once per call.
                 renewed = True
                 self.session.auth.renew(response.request.headers.get('Authorization'))
                 continue
-            if response.status_code in RETRYABLE_STATUSES and idempotent and attempt < self.max_retries:
-                self._sleep(self._backoff(attempt))
-                attempt += 1
+            retry = self._retry_after_answer(policy, response, bucket)
+            if retry is not None:
+                self._wait(retry)
                 continue
             if response.status_code >= 300:
                 raise self._error_from(method, shown_path, response)
@@ -325,14 +280,41 @@ class OktaClient:
                 return response, (response.json() if response.content else None)
             except (ValueError, RecursionError):
                 # A body cut short by a proxy or a dropped connection: the call may be repeated if safe.
-                if idempotent and attempt < self.max_retries:
-                    self._sleep(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
-                                   % (method, shown_path, response.status_code, len(response.content)),
-                                   status=response.status_code, method=method, path=shown_path,
-                                   request_id=response.headers.get('X-Okta-Request-Id'))
+                retry = policy.after_unreadable_body()
+                if retry is None:
+                    raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
+                                       % (method, shown_path, response.status_code, len(response.content)),
+                                       status=response.status_code, method=method, path=shown_path,
+                                       request_id=response.headers.get('X-Okta-Request-Id'))
+                self._wait(retry)
+
+    def _send(self, method, url, params, json, form, send):
+        with self.in_flight:
+            sent = time.time()
+            response = self.session.request(method, url, params=params, json=json, timeout=self.timeout,
+                                            allow_redirects=False, verify=self.verify,
+                                            data=form() if form else None, **send)
+            self._time_call(time.time() - sent)
+            return response
+
+    def _retry_after_answer(self, policy, response, bucket):
+        """Whether (and after how long) to send the call again after Okta's answer; None to take the answer."""
+        if response.status_code == 429 and self._over_concurrency(response.headers):
+            # Too many calls in flight for the org, not too many in the window: send fewer at once.
+            self.in_flight.too_many()
+            retry = policy.after_too_many_in_flight()
+            if retry is not None:
+                return retry
+        self.rate_limiter.update(bucket, response.headers)
+        if response.status_code == 429:
+            return policy.after_rate_limited(self.rate_limiter.seconds_until_reset(response.headers), bucket)
+        return policy.after_status(response.status_code)
+
+    def _wait(self, retry):
+        if retry.bucket is not None:
+            self.rate_limiter.wait(retry.bucket, retry.seconds)  # shown in the progress lines as a rate-limit wait
+        else:
+            self._sleep(retry.seconds)
 
     @staticmethod
     def _over_concurrency(headers):

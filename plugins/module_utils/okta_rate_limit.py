@@ -23,12 +23,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
-import random
 import re
 import threading
 import time
 
-MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+from ansible_collections.identity.okta.plugins.module_utils.okta_retry import MAX_RATE_LIMIT_WAIT_SECONDS, jitter
+
 DIGITS = re.compile(r'^[0-9]{1,12}$')  # ASCII only: str.isdigit() also takes "²", which int() refuses
 # Okta's windows are a minute; a reset further ahead than this (or a Date far behind) is not believed.
 MAX_PLAUSIBLE_RESET_SECONDS = 600.0
@@ -108,6 +108,7 @@ class RateLimiter:
         """Sleep ``seconds`` for ``bucket``'s rate limit, visible meanwhile to current_wait()."""
         until = self._clock() + seconds
         with self._lock:
+            self.waited_seconds += seconds  # every wait for a rate limit: the limiter's own and after a 429
             self._waits[threading.current_thread().ident] = (bucket, until)
         try:
             self._sleep(seconds)
@@ -158,9 +159,7 @@ class RateLimiter:
                     return UNKNOWN_RESET_WAIT_SECONDS
                 del self._buckets[bucket]
                 return None
-            delay = state['reset'] - server_now + random.uniform(0.05, 0.25)
-            self.waited_seconds += delay
-            return delay
+            return state['reset'] - server_now + jitter()
 
     def update(self, bucket, headers):
         limit = int_header(headers, 'X-Rate-Limit-Limit')

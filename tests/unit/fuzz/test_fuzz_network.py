@@ -29,15 +29,15 @@ import urllib3
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ansible_collections.identity.okta.plugins.module_utils import okta_client
+from ansible_collections.identity.okta.plugins.module_utils import okta_retry
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import OktaClient
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import (
     JSON_VALUES, AbsurdWait, Answer, FakeTime, ScriptedServer, fuzz_settings)
 
 TOKEN = 'fuzz-api-token-5d1c0a7e9b'
-SINGLE_WAIT = max(okta_client.MAX_RATE_LIMIT_WAIT_SECONDS + 0.5, okta_client.MAX_BACKOFF_SECONDS * 1.5)
-PER_EXCHANGE = okta_client.RATE_LIMIT_PATIENCE_SECONDS
+SINGLE_WAIT = max(okta_retry.MAX_RATE_LIMIT_WAIT_SECONDS + 0.5, okta_retry.MAX_BACKOFF_SECONDS * 1.5)
+PER_EXCHANGE = okta_retry.RATE_LIMIT_PATIENCE_SECONDS
 
 
 @pytest.fixture(scope='module')
