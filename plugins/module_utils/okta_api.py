@@ -195,9 +195,8 @@ def sign_in_events(client, user_ids, event_types, since, until):
     """System Log events of ``event_types`` whose actor is one of ``user_ids``, in [since, until) (Okta times),
     oldest first, a search per batch of users."""
     for batch, dummy in search_batches('actor.id', user_ids):
-        for event in log_events(client, since, until, all_of(any_of('eventType', list(event_types)),
-                                                              any_of('actor.id', batch))):
-            yield event
+        expression = all_of(any_of('eventType', list(event_types)), any_of('actor.id', batch))
+        yield from log_events(client, since, until, expression)
 
 
 # -- containment: risk, lifecycle, OAuth tokens, Universal Logout ---------------------------------------

@@ -349,8 +349,8 @@ def ensure_absent(module):
         unverified = verify(module, results, started - 60)
     by_outcome = dict((key, [r['session_id'] for r in results if r['result'] == outcome])
                       for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
-    counts = dict((key, module.counts.get(outcome, 0)) for key, outcome in (('revoked', REVOKED), ('absent', ABSENT),
-                                                                             ('failed_ids', 'failed')))
+    counts = dict((key, module.counts.get(outcome, 0))
+                  for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
     results = [entry for entry in results if returned(entry)]
     outcome = dict(changed=counts['revoked'] > 0, results=results if mode != 'none' else [], unverified=unverified,
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},

@@ -16,9 +16,8 @@ import stat
 
 import pytest
 
-from ansible_collections.identity.okta.plugins.filter.journal_outcomes import journal_outcomes
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop, run_bulk
-from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal, JournalError
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal, JournalError, read_runs
 
 IDENTITY = dict(kind='okta_session', org='https://example.okta.com', digest='d1', options={})
 FINAL = ('revoked', 'absent')
@@ -53,10 +52,10 @@ def test_an_interrupted_run_is_resumed_and_the_resume_carries_every_earlier_part
     assert sorted(third.done) == ['a', 'b'] and third.resumes == second.run_id
     assert 'c' not in third.done, 'not_found is never final'
     record_outcomes(third, [('c', 'absent')], end=True)
-    rows = journal_outcomes(path.read_text())
-    assert [(r['item'], r['result']) for r in rows] == [('a', 'revoked'), ('b', 'revoked'), ('c', 'absent')]
-    assert [(r['item'], r['result']) for r in journal_outcomes(path.read_text(), first.run_id)] == \
-        [('a', 'revoked'), ('b', 'failed'), ('c', 'not_found')]
+    runs = read_runs(path.read_text().splitlines())
+    assert [run.finished for run in runs] == [False, False, True]
+    assert sorted((item, record['result']) for item, record in runs[-1].last.items()) == \
+        [('a', 'revoked'), ('b', 'revoked'), ('c', 'absent')]
 
 
 @pytest.mark.parametrize('change, reason', [
@@ -70,7 +69,8 @@ def test_anything_but_an_interrupted_run_of_the_same_work_starts_over_and_skips_
     record_outcomes(open_journal(path), [('a', 'revoked')], end=not change)
     again = open_journal(path, **change)
     assert again.done == {} and again.resumes is None and reason in again.started_over
-    assert journal_outcomes(path.read_text()) == [], 'the new run has no rows yet: none of the last run'
+    again.close()
+    assert read_runs(path.read_text().splitlines())[-1].last == {}, 'the new run carries none of the last run'
 
 
 def test_a_journal_of_an_older_version_is_never_resumed(tmp_path):

@@ -175,14 +175,13 @@ def test_a_second_run_on_a_journal_in_use_stops_before_any_change(okta_sim, run_
     assert 'run_id' not in result and running.state()['revocationCount'] == 0
 
 
-def test_an_org_wide_run_returns_only_what_did_not_succeed_and_the_journal_keeps_everyone(okta_sim, run_module,
-                                                                                           tmp_path):
+def test_an_org_wide_run_returns_only_what_did_not_succeed_and_the_journal_keeps_everyone(okta_sim, run_module, tmp_path):
     running = okta_sim(users=6, sessions_per_user=1, groups=1)
     journal = str(tmp_path / 'everyone.jsonl')
     user = [u for u in running.state()['users'] if u['login'] == 'user2@example.com'][0]
     named = ['user1@example.com', 'gone@example.com', user['id']]
-    failures = run_module(okta_user_sessions, **connection(running, users=named + ['user2@example.com'],
-                                                          groups=['group-1'], results='failures', journal=journal))
+    failures = run_module(okta_user_sessions, **connection(
+        running, users=named + ['user2@example.com'], groups=['group-1'], results='failures', journal=journal))
     assert [(r['user'], r['result']) for r in failures['results']] == [('gone@example.com', 'not_found')]
     assert 'cleared' not in failures and failures['not_found'] == ['gone@example.com']
     assert failures['summary']['cleared'] == 6 and failures['changed'] is True
