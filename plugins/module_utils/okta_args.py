@@ -9,8 +9,8 @@ ansible-rulebook hands a source the ``args`` of its rulebook as they are: YAML's
 expression made them (``"{{ okta_poll_interval | default(15) }}"`` can arrive as ``15`` or as ``"15"``). A source
 describes its options in a spec - like a module's argument_spec, and as its DOCUMENTATION says - and checks the
 rulebook's args against it before it does anything else: the result has every option of the spec, typed, with its
-default; a value that cannot be used raises a ValueError that names the option. Modules do not use this: they
-have AnsibleModule's argument_spec.
+default; a value that cannot be used raises a ValueError that names the option. (Modules have AnsibleModule's
+argument_spec for this; the sources run in ansible-rulebook, which has none.)
 
 A spec maps each option name to a dict of:
   type      'str', 'int', 'float', 'bool', 'path' (text, ``~`` expanded) or 'list' (of text)

@@ -50,10 +50,6 @@ class Stop:
         return self._event.is_set()
 
 
-class _NotAttempted(object):
-    pass
-
-
 def map_concurrent(func, items, workers, stop=None):
     """Yield ``(item, result, error)`` for each item as it completes.
 

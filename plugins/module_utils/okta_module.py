@@ -77,8 +77,9 @@ CREDENTIAL_HINTS = {
 KIND_SESSION_ID = 'session_id'
 KIND_USER = 'user'
 KIND_GROUP = 'group'
+KIND_CLIENT_ID = 'client_id'
 MAX_ITEMS = 50000
-_SESSION_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')
+_OPAQUE_ID = re.compile  # an Okta session ID or an OAuth client ID(r'^[A-Za-z0-9_-]{1,128}$')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
 
@@ -95,8 +96,10 @@ def _id_problem(value, kind):
         value.encode('utf-8')
     except UnicodeEncodeError:
         return 'is not valid Unicode text (it holds an unpaired surrogate).'
-    if kind == KIND_SESSION_ID and not _SESSION_ID.match(value):
+    if kind == KIND_SESSION_ID and not _OPAQUE_ID.match(value):
         return ('is not an Okta session ID (letters, digits, "_" and "-" only): %r.' % value)
+    if kind == KIND_CLIENT_ID and not _OPAQUE_ID.match(value):
+        return ('is not an OAuth client ID (letters, digits, "_" and "-" only): %r.' % value)
     if kind == KIND_USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
         return ('is neither an Okta user ID nor a login Okta can look up (no whitespace, "/", "?", "#", "%%" '
                 'or "\\"): %r.' % value)

@@ -119,7 +119,7 @@ journal_run:
   type: dict
 '''
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_CLIENT_ID, OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_user_tokens import TOKENS_ARGUMENT_SPEC, Tokens
 
 
@@ -131,7 +131,7 @@ def main():
         required_one_of=[('users', 'groups')],
         supports_check_mode=True,
     )
-    module.validate_id_list('clients', module.params['clients'])
+    module.validate_id_list('clients', module.params['clients'], KIND_CLIENT_ID)
     tokens = Tokens(module, revoke=True)
     tokens.finish_with_counts(tokens.run())
 
