@@ -79,7 +79,7 @@ KIND_USER = 'user'
 KIND_GROUP = 'group'
 KIND_CLIENT_ID = 'client_id'
 MAX_ITEMS = 50000
-_OPAQUE_ID = re.compile  # an Okta session ID or an OAuth client ID(r'^[A-Za-z0-9_-]{1,128}$')
+_OPAQUE_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')  # an Okta session ID or an OAuth client ID
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
 
