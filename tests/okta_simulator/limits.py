@@ -23,7 +23,7 @@ import threading
 
 OKTA_WINDOW_SECONDS = 60
 
-# Route (method, template) -> bucket. Templates are the simulator's (server.ROUTES); a route
+# Route (method, template) -> bucket. Templates are the simulator's (routes.ROUTES); a route
 # not listed counts in a bucket of its own, named by method and template, with the profile's
 # 'default' limit.
 BUCKET_OF_ROUTE = {

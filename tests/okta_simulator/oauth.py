@@ -63,7 +63,7 @@ REQUIRED_SCOPES = {
     (GLOBAL_TOKEN_REVOCATION_METHOD, GLOBAL_TOKEN_REVOCATION_PATH): 'okta.universalLogout.manage',
 }
 
-# Scopes an org has only with a feature: an org without it does not grant them (see server.FEATURES).
+# Scopes an org has only with a feature: an org without it does not grant them (see answers.FEATURES).
 FEATURE_SCOPES = {
     'okta.userRisk.read': 'identity_threat_protection',
     'okta.userRisk.manage': 'identity_threat_protection',
