@@ -525,6 +525,8 @@ class Org:
             user = self.find_user(id_or_login)
             if user is not None:
                 self._set_status(user, status)
+                if status == 'STAGED':  # never activated: Okta's activated is null (its cassettes' staged users)
+                    user['activated'] = None
             return user
 
     def enroll_factor(self, user_id, factor_type='push', provider='OKTA'):
