@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from .answers import not_found
 from .handlers_base import ApiBase
+from .handlers_users import listed_user_links
 
 
 class GroupsApi(ApiBase):
@@ -44,6 +45,6 @@ class GroupsApi(ApiBase):
             group = org.groups.get(params[0])
             if group is None:
                 return not_found(params[0], 'Group')
-            users = [dict(org.users[uid], _links=self._links('/api/v1/users/%s' % uid, ['GET']))
+            users = [dict(org.users[uid], _links=listed_user_links(self._base(), org.users[uid]))
                      for uid in group['members']]
         return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''), users, query, 1000)

@@ -9,7 +9,26 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import api
+
+# The operation links (``method: POST``) of one user, by status; every user also has self, schema and type.
+RECORDED_LINKS = {
+    # test_users_it/TestUsersResource.test_comprehensive_user_lifecycle.yaml, POST /api/v1/users?activate=false
+    'STAGED': {'activate': 'lifecycle/activate', 'resetFactors': 'lifecycle/reset_factors'},
+    # the same cassette, GET /api/v1/users/{id} after activation
+    'ACTIVE': {'suspend': 'lifecycle/suspend', 'resetPassword': 'lifecycle/reset_password',
+               'forgotPassword': 'credentials/forgot_password', 'expirePassword': 'lifecycle/expire_password',
+               'changeRecoveryQuestion': 'credentials/change_recovery_question',
+               'resetFactors': 'lifecycle/reset_factors', 'changePassword': 'credentials/change_password',
+               'deactivate': 'lifecycle/deactivate'},
+    # the same cassette, GET /api/v1/users/{id} after suspend
+    'SUSPENDED': {'unsuspend': 'lifecycle/unsuspend', 'resetFactors': 'lifecycle/reset_factors',
+                  'deactivate': 'lifecycle/deactivate'},
+}
+# test_users_it/TestUsersResource.test_expire_password.yaml, GET /api/v1/users/{id}: the links of an ACTIVE user
+RECORDED_LINKS['PASSWORD_EXPIRED'] = RECORDED_LINKS['ACTIVE']
 
 
 def user_in(running, status):
@@ -42,3 +61,67 @@ def test_a_staged_user_has_a_null_activated(okta_sim):
     running = okta_sim(users=1, profile='developer')
     user = user_in(running, 'STAGED')
     assert user['status'] == 'STAGED' and 'activated' in user and user['activated'] is None
+
+
+# -- a user's _links by status -------------------------------------------------------------------
+
+@pytest.mark.parametrize('status', sorted(RECORDED_LINKS))
+def test_a_user_s_links_are_those_okta_gives_for_the_status(okta_sim, status):
+    running = okta_sim(users=1, profile='developer')
+    user = user_in(running, status)
+    path = '%s/api/v1/users/%s' % (running.base_url, user['id'])
+    links = user['_links']
+    assert sorted(links) == sorted(set(RECORDED_LINKS[status]) | {'self', 'schema', 'type'})
+    for name, operation in RECORDED_LINKS[status].items():
+        assert links[name] == {'href': '%s/%s' % (path, operation), 'method': 'POST'}
+    # self, schema and type are plain hrefs; the schema's ID is the type's with osc for oty
+    assert links['self'] == {'href': path}
+    type_id = user['type']['id']
+    assert links['type'] == {'href': '%s/api/v1/meta/types/user/%s' % (running.base_url, type_id)}
+    assert links['schema'] == {'href': '%s/api/v1/meta/schemas/user/osc%s' % (running.base_url, type_id[3:])}
+
+
+def test_expire_password_answers_the_user_with_the_links_of_password_expired(okta_sim):
+    # test_users_it/TestUsersResource.test_expire_password.yaml: POST …/lifecycle/expire_password, the same 11 links
+    running = okta_sim(users=1, profile='developer')
+    user = api(running, 'GET', '/api/v1/users/user1@example.com').json()
+    expired = api(running, 'POST', '/api/v1/users/%s/lifecycle/expire_password' % user['id']).json()
+    assert expired['status'] == 'PASSWORD_EXPIRED'
+    assert sorted(expired['_links']) == sorted(set(RECORDED_LINKS['PASSWORD_EXPIRED']) | {'self', 'schema', 'type'})
+
+
+def test_users_in_a_list_have_only_a_self_link(okta_sim):
+    # test_users_it/TestUsersResource.test_comprehensive_user_lifecycle.yaml (GET /api/v1/users?limit=10) and
+    # test_groups_it/TestGroupsResource.test_group_users_operations.yaml (GET /api/v1/groups/{id}/users):
+    # "_links": {"self": {"href": …}} for each user
+    running = okta_sim(users=2, groups=1, profile='developer')
+    listed = api(running, 'GET', '/api/v1/users').json()
+    group = api(running, 'GET', '/api/v1/groups').json()[0]
+    members = api(running, 'GET', '/api/v1/groups/%s/users' % group['id']).json()
+    assert listed and members
+    for user in listed + members:
+        assert user['_links'] == {'self': {'href': '%s/api/v1/users/%s' % (running.base_url, user['id'])}}
+
+
+def test_statuses_okta_did_not_record_offer_what_the_simulator_allows(okta_sim):
+    # Not recorded (chosen): a LOCKED_OUT user can be unlocked, a DEPROVISIONED one activated, a PROVISIONED one
+    # reactivated.
+    running = okta_sim(users=1, profile='developer')
+    assert 'unlock' in user_in(running, 'LOCKED_OUT')['_links']
+    assert 'reactivate' in user_in(running, 'PROVISIONED')['_links']
+    deprovisioned = user_in(running, 'DEPROVISIONED')['_links']
+    assert 'activate' in deprovisioned and 'deactivate' not in deprovisioned
+
+
+# -- the spec ------------------------------------------------------------------------------------
+
+def test_the_recorded_answers_keep_to_okta_s_spec(okta_sim):
+    pytest.importorskip('openapi_core')
+    running = okta_sim(users=2, groups=1, check_spec=True, profile='production')
+    for status in ('STAGED', 'SUSPENDED', 'LOCKED_OUT', 'DEPROVISIONED'):
+        user_in(running, status)
+    api(running, 'GET', '/api/v1/users')
+    api(running, 'GET', '/api/v1/users/user2@example.com')
+    api(running, 'POST', '/api/v1/users/user2@example.com/lifecycle/expire_password')
+    state = running.state()
+    assert state['specChecked'] >= 7 and state['specViolations'] == []
