@@ -27,6 +27,11 @@ FEATURES = {
 }
 FEATURE_NOT_ENABLED = ('E0000015', 'You do not have permission to access the feature you are requesting')
 NOT_WELL_FORMED = ('E0000003', 'The request body was not well-formed.')
+# What Okta's API sends on every answer of its application, success or error (200, 204, 400, 401, 403, 404, and the
+# token endpoint's 200 and 400), in every recorded exchange of okta-sdk-python's cassettes (e.g.
+# test_users_it/test_comprehensive_user_lifecycle, test_sessions_it/*): not on the 405 its edge answers
+# (test_session_error_handling_scenarios), nor on a 429 (test_agent_pools_it, test_application_features_it).
+NO_CACHE_HEADERS = {'Cache-Control': 'no-cache, no-store', 'Expires': '0', 'Pragma': 'no-cache'}
 
 
 def okta_error(code, summary, causes=()):

@@ -15,7 +15,7 @@ import math
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from .answers import RATE_LIMITED, okta_error
+from .answers import NO_CACHE_HEADERS, RATE_LIMITED, okta_error
 from .faults import send_fault, send_spoiled, stops_the_call
 from .handlers_admin import AdminApi
 from .handlers_groups import GroupsApi
@@ -80,7 +80,8 @@ class OktaHandler(SessionsApi, LifecycleApi, GroupsApi, LogsApi, OAuthApi, RiskA
                 # Okta answers a method the path does not have at its edge: 405, no request id, no rate headers.
                 return self.send(405, okta_error('E0000022', 'The endpoint does not support the provided HTTP method'),
                                  okta_request_id=False)
-            return self.send(404, okta_error('E0000007', 'Not found: Resource not found: %s (Endpoint)' % raw_path))
+            return self.send(404, okta_error('E0000007', 'Not found: Resource not found: %s (Endpoint)' % raw_path),
+                             NO_CACHE_HEADERS)
         template, handler, params = route
         with sim.stats_lock:
             key = '%s %s' % (self.command, template)
@@ -103,13 +104,13 @@ class OktaHandler(SessionsApi, LifecycleApi, GroupsApi, LogsApi, OAuthApi, RiskA
         scopes, principal, refusal = self._authenticated()
         self._principal = principal
         if scopes is None:
-            self.send(401, okta_error('E0000011', 'Invalid token provided'), refusal)
+            self.send(401, okta_error('E0000011', 'Invalid token provided'), dict(NO_CACHE_HEADERS, **(refusal or {})))
             return False
         required = REQUIRED_SCOPES.get((self.command, template), '')
         if scopes is not ALL_SCOPES and (required is None or not has_scope(scopes, required)):
             self.send(403, okta_error('E0000006', 'You do not have permission to perform the requested action'),
-                      {'WWW-Authenticate': 'Bearer realm="%s", error="insufficient_scope", scope="%s"'
-                                           % (self._base(), required or 'SSWS API token')})
+                      dict(NO_CACHE_HEADERS, **{'WWW-Authenticate': 'Bearer realm="%s", error="insufficient_scope", scope="%s"'
+                                                                    % (self._base(), required or 'SSWS API token')}))
             return False
         return True
 
@@ -133,6 +134,7 @@ class OktaHandler(SessionsApi, LifecycleApi, GroupsApi, LogsApi, OAuthApi, RiskA
         if stops_the_call(fault):
             return send_fault(self, fault[0], rate_headers)
         status, payload, headers = getattr(self, 'api_' + handler)(params, query, body)
+        rate_headers.update(NO_CACHE_HEADERS)
         rate_headers.update(headers or {})
         return send_spoiled(self, fault, status, payload, rate_headers)
 
@@ -170,5 +172,5 @@ class OktaHandler(SessionsApi, LifecycleApi, GroupsApi, LogsApi, OAuthApi, RiskA
         try:
             answer = sim.oauth.grant(form, self._base() + TOKEN_PATH)
         except OAuthError as exc:
-            return self.send(exc.status, exc.body, rate_headers)
-        return self.send(200, answer, dict(rate_headers, **{'Cache-Control': 'no-store', 'Pragma': 'no-cache'}))
+            return self.send(exc.status, exc.body, dict(rate_headers, **NO_CACHE_HEADERS))
+        return self.send(200, answer, dict(rate_headers, **NO_CACHE_HEADERS))

@@ -11,8 +11,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import api
+from ansible_collections.identity.okta.tests.unit.simulator.sim_helpers import api, token_request
 
+NO_CACHE = {'Cache-Control': 'no-cache, no-store', 'Expires': '0', 'Pragma': 'no-cache'}
 # The operation links (``method: POST``) of one user, by status; every user also has self, schema and type.
 RECORDED_LINKS = {
     # test_users_it/TestUsersResource.test_comprehensive_user_lifecycle.yaml, POST /api/v1/users?activate=false
@@ -111,6 +112,51 @@ def test_statuses_okta_did_not_record_offer_what_the_simulator_allows(okta_sim):
     assert 'reactivate' in user_in(running, 'PROVISIONED')['_links']
     deprovisioned = user_in(running, 'DEPROVISIONED')['_links']
     assert 'activate' in deprovisioned and 'deactivate' not in deprovisioned
+
+
+# -- caching headers -----------------------------------------------------------------------------
+
+def no_cache_headers(response):
+    return dict((name, response.headers.get(name)) for name in NO_CACHE)
+
+
+def test_api_answers_carry_okta_s_caching_headers(okta_sim):
+    # test_users_it/TestUsersResource.test_comprehensive_user_lifecycle.yaml: every answer, 200 and 204 alike,
+    # has Cache-Control: no-cache, no-store; Expires: 0; Pragma: no-cache
+    running = okta_sim(users=1, sessions_per_user=1, profile='developer')
+    user = api(running, 'GET', '/api/v1/users/user1@example.com')
+    listed = api(running, 'GET', '/api/v1/users')
+    revoked = api(running, 'DELETE', '/api/v1/users/%s/sessions' % user.json()['id'])
+    assert (user.status_code, listed.status_code, revoked.status_code) == (200, 200, 204)
+    for response in (user, listed, revoked):
+        assert no_cache_headers(response) == NO_CACHE
+
+
+def test_errors_carry_okta_s_caching_headers(okta_sim):
+    # test_sessions_it/TestSessionsResource.test_get_non_existent_session.yaml (404) and
+    # test_create_session_invalid_token.yaml (401); test_users_it/TestUsersResource.test_unlock_user.yaml (403)
+    running = okta_sim(users=1, profile='developer')
+    missing = api(running, 'GET', '/api/v1/sessions/102doesnotexist000000000')
+    refused = api(running, 'POST', '/api/v1/sessions', json={'sessionToken': 'used-or-unknown'})
+    forbidden = api(running, 'POST', '/api/v1/users/user1@example.com/lifecycle/unlock')
+    assert (missing.status_code, refused.status_code, forbidden.status_code) == (404, 401, 403)
+    for response in (missing, refused, forbidden):
+        assert no_cache_headers(response) == NO_CACHE
+
+
+def test_the_token_endpoint_carries_okta_s_caching_headers(okta_sim):
+    # test_dpop_it/TestDPoPIntegration.test_dpop_api_request.yaml: POST /oauth2/v1/token, 200
+    running = okta_sim(profile='developer')
+    answer = token_request(running, ['okta.users.read'])
+    assert answer.status_code == 200 and no_cache_headers(answer) == NO_CACHE
+
+
+def test_a_405_from_okta_s_edge_has_no_caching_headers(okta_sim):
+    # test_sessions_it/TestSessionsResource.test_session_error_handling_scenarios.yaml: GET /api/v1/sessions/, 405
+    running = okta_sim(profile='developer')
+    answer = api(running, 'GET', '/api/v1/sessions')
+    assert answer.status_code == 405
+    assert no_cache_headers(answer) == dict((name, None) for name in NO_CACHE)
 
 
 # -- the spec ------------------------------------------------------------------------------------
