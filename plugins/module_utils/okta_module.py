@@ -12,7 +12,6 @@ __metaclass__ = type
 
 import hashlib
 import json
-import re
 import signal
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -26,44 +25,14 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import BulkRun, Stop
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, NEW_FILE, Journal, JournalError
-from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
-
-try:
-    import jmespath
-    import jmespath.functions
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised only without jmespath
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = exc
-
-
-# Documented once, in the identity.okta.connection doc fragment.
-CONNECTION_ARGUMENT_SPEC = dict(
-    org_url=dict(type='str'),
-    api_token=dict(type='str', no_log=True),
-    access_token=dict(type='str', no_log=True),
-    authorization_mode=dict(type='str', choices=list(AUTHORIZATION_MODES)),
-    client_id=dict(type='str'),
-    private_key=dict(type='str', no_log=True),
-    key_id=dict(type='str'),
-    scopes=dict(type='list', elements='str'),
-    validate_certs=dict(type='bool', default=True),
-    ca_path=dict(type='path'),
-    timeout=dict(type='float', default=30),
-    max_retries=dict(type='int', default=4),
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
+from ansible_collections.identity.okta.plugins.module_utils.okta_ids import KIND_SESSION_ID, MAX_ITEMS, id_problem
+from ansible_collections.identity.okta.plugins.module_utils.okta_query import (
+    HAS_JMESPATH, JMESPATH_IMPORT_ERROR, QueryError, apply_query, compile_query,
 )
-
-# For modules that act on many items at once; documented in the identity.okta.bulk fragment.
-BULK_ARGUMENT_SPEC = dict(
-    concurrency=dict(type='int', default=8),
-    max_api_share=dict(type='float', default=0.8),
-    journal=dict(type='path'),
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import (
+    BULK_ARGUMENT_SPEC, CONNECTION_ARGUMENT_SPEC, NOT_THE_WORK,
 )
-
-# Options that change how a run goes, not what it does: an interrupted run may be resumed with others.
-NOT_THE_WORK = frozenset(CONNECTION_ARGUMENT_SPEC) | frozenset(BULK_ARGUMENT_SPEC) | frozenset(
-    ('verify', 'verify_timeout', 'fail_on_not_found', 'max_targets'))
 
 # What to fix when Okta refuses the credential itself: nothing else the task would do can succeed.
 CREDENTIAL_HINTS = {
@@ -72,41 +41,6 @@ CREDENTIAL_HINTS = {
     403: ' Okta refused the call for this credential: the API token\'s admin lacks the role, or the OAuth app lacks '
          'the scope (see the module\'s notes for the scopes it needs).',
 }
-
-# Bad input is refused before any request; these are the shapes each kind of entry may take.
-KIND_SESSION_ID = 'session_id'
-KIND_USER = 'user'
-KIND_GROUP = 'group'
-KIND_CLIENT_ID = 'client_id'
-MAX_ITEMS = 50000
-_OPAQUE_ID = re.compile(r'^[A-Za-z0-9_-]{1,128}$')  # an Okta session ID or an OAuth client ID
-_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
-_UNSAFE_IN_LOGIN = re.compile(r'[\s/?#%\\]')
-
-
-def _id_problem(value, kind):
-    """Why ``value`` cannot be an entry of this kind, or None."""
-    if not value or not value.strip():
-        return 'is empty or blank; every entry must be a non-empty value.'
-    if value != value.strip():
-        return 'has leading or trailing whitespace: %r.' % value
-    if _CONTROL.search(value):
-        return 'contains a control character.'
-    try:
-        value.encode('utf-8')
-    except UnicodeEncodeError:
-        return 'is not valid Unicode text (it holds an unpaired surrogate).'
-    if kind == KIND_SESSION_ID and not _OPAQUE_ID.match(value):
-        return ('is not an Okta session ID (letters, digits, "_" and "-" only): %r.' % value)
-    if kind == KIND_CLIENT_ID and not _OPAQUE_ID.match(value):
-        return ('is not an OAuth client ID (letters, digits, "_" and "-" only): %r.' % value)
-    if kind == KIND_USER and (_UNSAFE_IN_LOGIN.search(value) or value in ('.', '..')):
-        return ('is neither an Okta user ID nor a login Okta can look up (no whitespace, "/", "?", "#", "%%" '
-                'or "\\"): %r.' % value)
-    if kind == KIND_GROUP and len(value) > 255:
-        return 'is longer than an Okta group name can be.'
-    return None
-
 
 class OktaModule(AnsibleModule):
     """An AnsibleModule with the connection options and one lazily built client."""
@@ -297,7 +231,7 @@ class OktaModule(AnsibleModule):
         seen = set()
         unique = []
         for position, value in enumerate(values or []):
-            problem = _id_problem(value, kind)
+            problem = id_problem(value, kind)
             if problem:
                 self.fail_json(msg='%s[%d] %s' % (name, position, problem), field=name)
             if value not in seen:
@@ -311,7 +245,7 @@ class OktaModule(AnsibleModule):
         An empty ``single`` is refused: it is always a mistake, never "nothing to do".
         """
         if self.params.get(single) is not None:
-            problem = _id_problem(self.params[single], KIND_SESSION_ID)
+            problem = id_problem(self.params[single], KIND_SESSION_ID)
             if problem:
                 self.fail_json(msg='%s %s' % (single, problem), field=single)
             return single, [self.params[single]]
@@ -324,56 +258,22 @@ class OktaModule(AnsibleModule):
             self.fail_json(msg='%s cannot be used with state=%s.' % (' and '.join(given), state), field=given[0])
 
     def _compile_query(self):
-        """The task's JMESPath ``query``, compiled and its functions checked before any request, so a typo
-        costs no API call."""
+        """The task's JMESPath ``query``, compiled and checked before any request (okta_query)."""
         expression = self.params.get('query')
         if not expression:
             return None
         if not HAS_JMESPATH:
             self.fail_json(msg=missing_required_lib('jmespath'), exception=str(JMESPATH_IMPORT_ERROR))
         try:
-            compiled = jmespath.compile(expression)
-            problem = _function_problem(compiled.parsed)
-        except jmespath.exceptions.JMESPathError as exc:
-            self.fail_json(msg='query is not a valid JMESPath expression: %s' % exc, field='query')
-        except RecursionError:  # jmespath parses recursively
-            self.fail_json(msg='query nests too deeply to be read.', field='query')
-        if problem:
-            self.fail_json(msg='query %s' % problem, field='query')
-        return compiled
+            return compile_query(expression)
+        except QueryError as exc:
+            self.fail_json(msg=str(exc), field='query')
 
     def apply_query(self, data):
         """Filter ``data`` with the task's JMESPath ``query``, if set; an evaluation error fails naming ``query``."""
         if not self._query:
             return None
         try:
-            return self._query.search(data)
-        except jmespath.exceptions.JMESPathTypeError as exc:
-            # Its own text quotes the whole offending value (a whole log event, say): say only what and where.
-            self.fail_json(msg='query failed: %s() got a value of type %s where it takes %s.'
-                           % (exc.function_name, exc.actual_type, ' or '.join(exc.expected_types or ['another type'])),
-                           field='query')
-        except (jmespath.exceptions.JMESPathError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
-            # ArithmeticError: ceil(to_number('1e999')) is an OverflowError from Python's math.
-            self.fail_json(msg='query failed: %s' % ' '.join(str(exc).split())[:200], field='query')
-
-
-def _function_problem(node):
-    """Why a parsed JMESPath expression cannot run (an unknown function, a wrong number of arguments), or None."""
-    if node.get('type') == 'function_expression':
-        name = node.get('value')
-        known = jmespath.functions.Functions.FUNCTION_TABLE.get(name)
-        if known is None:
-            return 'calls %s(), which is not a JMESPath function.' % name
-        signature = known['signature']
-        given = len(node.get('children') or [])
-        variadic = any(argument.get('variadic') for argument in signature)
-        if given < len(signature) or (given > len(signature) and not variadic):
-            least = 'at least ' if variadic else ''
-            return 'calls %s() with %d arguments; it takes %s%d.' % (name, given, least, len(signature))
-    for child in node.get('children') or []:
-        if isinstance(child, dict):
-            problem = _function_problem(child)
-            if problem:
-                return problem
-    return None
+            return apply_query(self._query, data)
+        except QueryError as exc:
+            self.fail_json(msg=str(exc), field='query')

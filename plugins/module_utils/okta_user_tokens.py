@@ -16,9 +16,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     revoke_user_client_tokens, user_client_tokens, user_clients,
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
 
-TOKENS_ARGUMENT_SPEC = dict(USERS_ARGUMENT_SPEC, clients=dict(type='list', elements='str', default=[]))
 
 
 class Tokens(UserBulkRun):

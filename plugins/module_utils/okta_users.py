@@ -24,7 +24,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import SKIPPED_DONE
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_GROUP, KIND_USER
+from ansible_collections.identity.okta.plugins.module_utils.okta_ids import KIND_GROUP, KIND_USER
 
 USER_ID = re.compile(r'^00u[0-9A-Za-z]{17}$')
 GROUP_ID = re.compile(r'^00g[0-9A-Za-z]{17}$')
@@ -34,19 +34,6 @@ SKIPPED_PROTECTED = 'skipped_protected'
 SKIPPED = 'skipped'
 
 # The options of every module that acts on many users; documented in the identity.okta.users fragment.
-# What a task returns of its per-user entries: all of them, those that did not succeed, or none (counts only).
-RESULTS_MODES = ('all', 'failures', 'none')
-
-USERS_ARGUMENT_SPEC = dict(
-    # No default: a default would satisfy each module's required_one_of (users, groups) by itself.
-    users=dict(type='list', elements='str'),
-    groups=dict(type='list', elements='str'),
-    fail_on_not_found=dict(type='bool', default=False),
-    protected_users=dict(type='list', elements='str', default=[]),
-    protected_groups=dict(type='list', elements='str', default=[]),
-    max_targets=dict(type='int', default=1000),
-    results=dict(type='str', default='all', choices=list(RESULTS_MODES)),
-)
 
 
 class Target:

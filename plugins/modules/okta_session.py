@@ -279,6 +279,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import RESULTS_MODES
 
 VERIFY_POLL_SECONDS = 5.0
 EXTERNAL_ID_PREFIX = 'idx'  # Identity Engine's external session IDs, as the System Log names sessions
@@ -417,7 +418,7 @@ def main():
             session_ids=dict(type='list', elements='str'),
             verify=dict(type='bool', default=False),
             verify_timeout=dict(type='int', default=60),
-            results=dict(type='str', default='all', choices=['all', 'failures', 'none']),
+            results=dict(type='str', default='all', choices=list(RESULTS_MODES)),
         ),
         bulk=True,
         default_scopes=['okta.sessions.read', 'okta.sessions.manage', 'okta.logs.read'],

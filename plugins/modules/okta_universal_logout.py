@@ -108,7 +108,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import revo
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import SSWS
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 NEEDS_OAUTH = ('Universal Logout is done with an OAuth credential with okta.universalLogout.manage (client_id and '
                'private_key, or access_token), as Okta documents it for service apps; this module sends no API token '

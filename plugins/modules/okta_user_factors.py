@@ -144,9 +144,8 @@ import threading
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import refused_for_status, reset_factors, user_factors
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import (
-    NOT_FOUND, SKIPPED, USERS_ARGUMENT_SPEC, UserBulkRun,
-)
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, SKIPPED, UserBulkRun
 
 UNCHANGED = 'unchanged'
 # Users Okta does not reset: not activated yet, or deactivated (E0000038).

@@ -134,7 +134,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 )
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import SKIPPED, USERS_ARGUMENT_SPEC, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import SKIPPED, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 ACTIVE = 'ACTIVE'
 SUSPENDED = 'SUSPENDED'

@@ -119,8 +119,10 @@ journal_run:
   type: dict
 '''
 
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import KIND_CLIENT_ID, OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_user_tokens import TOKENS_ARGUMENT_SPEC, Tokens
+from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_ids import KIND_CLIENT_ID
+from ansible_collections.identity.okta.plugins.module_utils.okta_user_tokens import Tokens
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import TOKENS_ARGUMENT_SPEC
 
 
 def main():

@@ -110,7 +110,8 @@ journal_run:
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import get_user_risk, set_user_risk
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 
 class Risk(UserBulkRun):

@@ -285,7 +285,8 @@ import time
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import revoke_user_sessions, session_clear_events
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, USERS_ARGUMENT_SPEC, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 CLEARED = 'cleared'
 VERIFY_POLL_SECONDS = 5.0

@@ -183,7 +183,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_errors import O
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import DURATION, UNITS, okta_time, parse_time
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import USERS_ARGUMENT_SPEC, UserTargets
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import UserTargets
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 MIN_INTERVAL_SECONDS = 2.0
 LOG_LAG_SECONDS = 30.0  # Okta shows an event some seconds after it happened: each poll reads this far back again

@@ -19,8 +19,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import api_path
-from ansible_collections.identity.okta.plugins.module_utils.okta_module import (
-    KIND_GROUP as GROUP, KIND_SESSION_ID as SESSION_ID, KIND_USER as USER, MAX_ITEMS, _id_problem)
+from ansible_collections.identity.okta.plugins.module_utils.okta_ids import (
+    KIND_GROUP as GROUP, KIND_SESSION_ID as SESSION_ID, KIND_USER as USER, MAX_ITEMS, id_problem as _id_problem)
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import ANY_TEXT, HOSTILE, Failed, FakeModule, fuzz_settings
 
 KINDS = (SESSION_ID, USER, GROUP)

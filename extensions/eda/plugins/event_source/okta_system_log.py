@@ -221,11 +221,11 @@ except ImportError:
     import runpy
     runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
-from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
-    MAX_RETRIES, MAX_TIMEOUT_SECONDS, client_from_settings)
+from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
-from ansible_collections.identity.okta.plugins.module_utils.okta_config import AUTHORIZATION_MODES, SETTINGS
+from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
+from ansible_collections.identity.okta.plugins.module_utils.okta_specs import source_connection_spec
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import parse_time
 
 LOGGER = logging.getLogger('identity.okta.okta_system_log')
@@ -249,25 +249,14 @@ class _Stopped(Exception):
 
 # Every option, as DOCUMENTATION describes it (tests/unit/extensions/ checks that they agree).
 ARG_SPEC = dict(
-    org_url=dict(type='str'),
-    api_token=dict(type='str', secret=True),
-    access_token=dict(type='str', secret=True),
-    authorization_mode=dict(type='str', choices=list(AUTHORIZATION_MODES)),
-    client_id=dict(type='str'),
-    private_key=dict(type='str', secret=True),
-    key_id=dict(type='str'),
-    scopes=dict(type='list', default=['okta.logs.read']),
+    source_connection_spec(scopes=['okta.logs.read']),  # the modules' connection options, in okta_args' dialect
     filter=dict(type='str'),
     since=dict(type='str', default='now', convert=parse_time),
     interval=dict(type='float', default=15.0, above=0, maximum=MAX_INTERVAL_SECONDS),
     replay_window=dict(type='float', default=120.0, minimum=0, maximum=MAX_INTERVAL_SECONDS),
     page_size=dict(type='int', default=100, minimum=1, maximum=1000),
     cursor_file=dict(type='path'),
-    validate_certs=dict(type='bool', default=True),
-    ca_path=dict(type='path'),
     max_api_share=dict(type='float', default=0.5, above=0, maximum=1),
-    timeout=dict(type='float', default=30.0, above=0, maximum=MAX_TIMEOUT_SECONDS),
-    max_retries=dict(type='int', default=4, minimum=0, maximum=MAX_RETRIES),
 )
 
 
