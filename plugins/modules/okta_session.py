@@ -19,6 +19,7 @@ description:
 author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
+  - identity.okta.verify
   - identity.okta.attributes
   - identity.okta.connection
   - identity.okta.bulk
@@ -61,22 +62,6 @@ options:
         fails after trying all of them if any failed.
     type: list
     elements: str
-  verify:
-    description:
-      - With O(state=absent), read the System Log after the run for Okta's record of each revocation (the
-        C(user.session.end) event of the session) and put its C(uuid)
-        and time in RV(results[].evidence); a session revoked without one within O(verify_timeout) is listed in
-        RV(unverified).
-      - The System Log names a session by its Identity Engine ID (V(idx...), as M(identity.okta.okta_log_info)
-        returns it). A session given by its V(102...) ID is read first (one more call) to learn its user, and its
-        revocation is matched with a C(user.session.end) event of that user during the run.
-      - Needs the C(okta.logs.read) scope with OAuth.
-    type: bool
-    default: false
-  verify_timeout:
-    description: Seconds to wait for the events of O(verify) to appear.
-    type: int
-    default: 60
   results:
     description:
       - Which per-session entries O(state=absent) returns in RV(results).
@@ -280,8 +265,8 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import RESULTS_MODES
+from ansible_collections.identity.okta.plugins.module_utils.okta_verify import verify_in_log
 
-VERIFY_POLL_SECONDS = 5.0
 EXTERNAL_ID_PREFIX = 'idx'  # Identity Engine's external session IDs, as the System Log names sessions
 
 
@@ -383,27 +368,14 @@ def verify(module, results, since):
     """Okta's own record of each revocation: the ``user.session.end`` event of the session (by its idx... ID),
     or, for a session named by its 102... ID, one of its user's since the run started, each event used once."""
     revoked = dict((r['session_id'], r) for r in results if r['result'] == REVOKED)
-    deadline = time.time() + module.params['verify_timeout']
-    used = set()
-    while revoked:
-        by_id = [i for i in revoked if i.startswith(EXTERNAL_ID_PREFIX)]
-        by_user = dict((r['user_id'], i) for i, r in revoked.items() if r.get('user_id'))
-        events = module.run(lambda: list(session_end_events(module.client, by_id, list(by_user), since)))
-        for key, event in events:
-            session_id = key if key in revoked else by_user.get(key)
-            entry = revoked.get(session_id)
-            if entry is None or event.get('uuid') in used:
-                continue
-            used.add(event.get('uuid'))
-            revoked.pop(session_id)
-            entry.update(verification='verified', evidence={'uuid': event.get('uuid'), 'published': event.get('published')})
-        if not revoked or time.time() >= deadline:
-            break
-        time.sleep(VERIFY_POLL_SECONDS)  # the System Log shows an event some seconds after it happened
-    for entry in revoked.values():
-        entry['verification'] = 'unverified'
-    return list(revoked)
 
+    def read_events(session_ids):
+        by_id = [i for i in session_ids if i.startswith(EXTERNAL_ID_PREFIX)]
+        by_user = dict((revoked[i]['user_id'], i) for i in session_ids if revoked[i].get('user_id'))
+        for key, event in module.run(lambda: list(session_end_events(module.client, by_id, list(by_user), since))):
+            yield (key if key in revoked else by_user.get(key)), event
+
+    return verify_in_log(revoked, read_events, module.params['verify_timeout'])
 
 def _diff_view(session):
     return dict((k, session.get(k)) for k in ('id', 'login', 'status', 'expires_at'))

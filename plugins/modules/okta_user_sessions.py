@@ -30,6 +30,7 @@ description:
 author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
+  - identity.okta.verify
   - identity.okta.attributes
   - identity.okta.connection
   - identity.okta.bulk
@@ -42,18 +43,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  verify:
-    description:
-      - After the run, read the System Log for Okta's own record of each sign-out (the C(user.session.clear)
-        event whose target is the user) and put its C(uuid) and time in RV(results[].evidence). A user cleared
-        without such an event within O(verify_timeout) is listed in RV(unverified).
-      - Needs the C(okta.logs.read) scope with OAuth. Costs about one System Log call per 100 users.
-    type: bool
-    default: false
-  verify_timeout:
-    description: Seconds to wait for the events of O(verify) to appear (Okta shows events some seconds late).
-    type: int
-    default: 60
   state:
     description:
       - V(absent) clears the sessions. It is the only state; Okta has no call to list a user's sessions,
@@ -287,9 +276,9 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_errors import O
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
+from ansible_collections.identity.okta.plugins.module_utils.okta_verify import verify_in_log
 
 CLEARED = 'cleared'
-VERIFY_POLL_SECONDS = 5.0
 
 
 class UserSessionsRevoker(UserBulkRun):
@@ -317,22 +306,8 @@ class UserSessionsRevoker(UserBulkRun):
     def verify(self, results, since):
         """Okta's own record of each sign-out: the ``user.session.clear`` event of each cleared user."""
         cleared = dict((r['user_id'], r) for r in results if r['result'] == CLEARED and r.get('user_id'))
-        deadline = time.time() + self.params['verify_timeout']
-        while cleared:
-            for user_id, event in session_clear_events(self.client, list(cleared), since):
-                entry = cleared.pop(user_id, None)
-                if entry is not None:
-                    entry['evidence'] = {'uuid': event.get('uuid'), 'published': event.get('published')}
-            if not cleared or time.time() >= deadline:
-                break
-            time.sleep(VERIFY_POLL_SECONDS)  # the System Log shows an event some seconds after it happened
-        for entry in cleared.values():
-            entry['verification'] = 'unverified'
-        for entry in results:
-            if 'evidence' in entry:
-                entry['verification'] = 'verified'
-        return list(cleared)
-
+        return verify_in_log(cleared, lambda user_ids: session_clear_events(self.client, user_ids, since),
+                             self.params['verify_timeout'])
 
 def main():
     module = OktaModule(
