@@ -42,6 +42,7 @@ CREDENTIAL_HINTS = {
          'the scope (see the module\'s notes for the scopes it needs).',
 }
 
+
 class OktaModule(AnsibleModule):
     """An AnsibleModule with the connection options and one lazily built client."""
 

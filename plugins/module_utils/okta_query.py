@@ -19,6 +19,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without jmespath
     HAS_JMESPATH = False
     JMESPATH_IMPORT_ERROR = exc
 
+
 class QueryError(ValueError):
     """The query cannot be compiled or applied; the text says why, starting with "query"."""
 

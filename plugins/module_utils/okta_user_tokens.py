@@ -19,7 +19,6 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_errors import O
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
 
 
-
 class Tokens(UserBulkRun):
     """Counts, and with state=absent revokes, each user's tokens app by app."""
 

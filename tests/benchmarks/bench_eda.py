@@ -45,7 +45,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -449,8 +448,8 @@ def main_reentry(venv, args):
             else:
                 shutil.rmtree(work, ignore_errors=True)
     print()
-    print('%-12s %9s %9s %9s %9s %8s %12s %13s %11s' % ('mode', 'interval', 'p50', 'max', 'target', 'missed',
-                                                       'revocations', 'sessions left', 'bystander'))
+    print('%-12s %9s %9s %9s %9s %8s %12s %13s %11s' % (
+        'mode', 'interval', 'p50', 'max', 'target', 'missed', 'revocations', 'sessions left', 'bystander'))
     for row in rows:
         print('%-12s %8ss %9s %9s %9s %8d %12d %13d %11d' % (
             row['mode'], row['interval'], fmt(row['p50']), fmt(row['max']),
