@@ -31,5 +31,9 @@ ansible-playbook playbooks/revoke_user_sessions.yml \
     -e '{"user_groups": ["group-2"]}' "$@"
 echo "Okta simulator: $(sessions) active sessions left (the 104 users found had 3 each)"
 echo "Report (first lines):"
-reports=(okta-reports/revoke-user-sessions-*.csv)   # timestamped names: the last is the newest
-head -n 6 "${reports[-1]}"
+# The newest report (an earlier demo's, or one named by an older version, may sort after it by name).
+report=
+for candidate in okta-reports/revoke-user-sessions-*.csv; do
+    if [ -z "$report" ] || [ "$candidate" -nt "$report" ]; then report=$candidate; fi
+done
+head -n 6 "$report"
