@@ -130,8 +130,9 @@ class ApiBase(BaseHTTPRequestHandler):
                           None)
         return max(1, min(limit, maximum)), None
 
-    def _page(self, path, items, query, default_limit, maximum=None):
-        """One page of ``items`` (sorted by id) after the ``after`` cursor, with one Link header per relation."""
+    def _page(self, path, items, query, default_limit, maximum=None, render=None):
+        """One page of ``items`` (sorted by id) after the ``after`` cursor, with one Link header per relation;
+        ``render(item)``: what the answer shows of an item of the page (made for that page only)."""
         limit, refused = self._limit(query, default_limit, maximum or self.simulator.page_limit_max)
         if refused:
             return refused
@@ -144,7 +145,7 @@ class ApiBase(BaseHTTPRequestHandler):
         links = ['<%s%s?%s>; rel="self"' % (self._base(), path, urlencode(dict(kept, **({'after': after} if after else {}))))]
         if len(items) > limit:
             links.append('<%s%s?%s>; rel="next"' % (self._base(), path, urlencode(dict(kept, after=page[-1]['id']))))
-        return 200, page, {'Link': links}
+        return 200, [render(item) for item in page] if render else page, {'Link': links}
 
     def _unpaged(self, path, items, query, default_limit, maximum):
         """A ``q`` query: not paged (Okta: "Paging and searching are currently mutually exclusive. You

@@ -45,6 +45,7 @@ class GroupsApi(ApiBase):
             group = org.groups.get(params[0])
             if group is None:
                 return not_found(params[0], 'Group')
-            users = [dict(org.users[uid], _links=listed_user_links(self._base(), org.users[uid]))
-                     for uid in group['members']]
-        return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''), users, query, 1000)
+            # Okta's default page of members is also its largest: 1,000 (its docs recommend 200).
+            return self._page('/api/v1/groups/%s/users' % quote(params[0], safe=''),
+                              [org.users[uid] for uid in group['members']], query, 1000, maximum=1000,
+                              render=lambda user: dict(user, _links=listed_user_links(self._base(), user)))
