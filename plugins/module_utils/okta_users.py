@@ -92,13 +92,17 @@ class UserTargets:
                     self.targets.append(self._looked_up(name))
         for group in self.groups:
             for member in self._members(group, self.group_results):
-                if _first_time(seen_names, member['id']) and _first_time(seen_names, _login(member) or ''):
-                    self.targets.append(Target(member['id'], via_group=group, login=_login(member),
-                                               user_id=member['id'], status=member.get('status')))
+                # A member is new unless named already (by ID or login) or met in an earlier group; only its ID is
+                # remembered, so that an org-wide group costs one entry per person here.
+                login = _login(member)
+                if _first_time(seen_names, member['id']) and (login or '').lower() not in seen_names:
+                    self.targets.append(Target(member['id'], via_group=group, login=login, user_id=member['id'],
+                                               status=member.get('status')))
         self._protect()
         first_by_id = {}
         for target in self.targets:
-            if target.outcome is None and target.user_id is not None:
+            # Group members are never a second name of anyone (see above): only the names given can be.
+            if target.via_group is None and target.outcome is None and target.user_id is not None:
                 first = first_by_id.setdefault(target.user_id, target)
                 if first is not target:
                     target.same_user_as = first.name
