@@ -396,6 +396,7 @@ class OktaClient:
             yield from page
             url = response.links.get('next', {}).get('url')
             params = None  # the next link carries the query
+            response = page = None  # one page in memory at a time: not this one while the next is read
 
 
 def client_from_settings(settings, default_scopes=(), **options):

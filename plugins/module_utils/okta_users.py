@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import sys
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, search_batches, search_users,
@@ -97,7 +98,7 @@ class UserTargets:
                 login = _login(member)
                 if _first_time(seen_names, member['id']) and (login or '').lower() not in seen_names:
                     self.targets.append(Target(member['id'], via_group=group, login=login, user_id=member['id'],
-                                               status=member.get('status')))
+                                               status=_shared(member.get('status'))))
         self._protect()
         first_by_id = {}
         for target in self.targets:
@@ -367,6 +368,11 @@ def _first_time(seen, name):
         return False
     seen.add(key)
     return True
+
+
+def _shared(status):
+    """One string per status (ACTIVE, SUSPENDED, ...) for every member of an org-wide group, not one each."""
+    return sys.intern(status) if isinstance(status, str) else status
 
 
 def _login(user):
