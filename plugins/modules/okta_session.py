@@ -377,6 +377,7 @@ def verify(module, results, since):
 
     return verify_in_log(revoked, read_events, module.params['verify_timeout'])
 
+
 def _diff_view(session):
     return dict((k, session.get(k)) for k in ('id', 'login', 'status', 'expires_at'))
 

@@ -309,6 +309,7 @@ class UserSessionsRevoker(UserBulkRun):
         return verify_in_log(cleared, lambda user_ids: session_clear_events(self.client, user_ids, since),
                              self.params['verify_timeout'])
 
+
 def main():
     module = OktaModule(
         argument_spec=dict(

@@ -15,6 +15,7 @@ eval "$(python "$COLLECTION_ROOT/tests/okta_simulator" --background --check-spec
 ORG_B_URL=$ORG_B_OKTA_ORG_URL ORG_B_TOKEN=$ORG_B_OKTA_API_TOKEN ORG_C_URL=$ORG_C_OKTA_ORG_URL ORG_C_TOKEN=$ORG_C_OKTA_API_TOKEN
 export ORG_A_URL ORG_A_TOKEN ORG_B_URL ORG_B_TOKEN ORG_C_URL ORG_C_TOKEN COLLECTION_ROOT
 # start.sh's trap stops org A's simulator and checks its spec verdict; orgs B and C are stopped here first.
+status=0
 trap 'status=$?; kill "$ORG_B_OKTA_SIMULATOR_PID" "$ORG_C_OKTA_SIMULATOR_PID" 2>/dev/null || true; (exit $status); stop_simulator' EXIT
 
 WORK=$(mktemp -d)

@@ -22,7 +22,9 @@ play revoke_sessions.yml -e session_ids_file=flagged.txt
 printf 'user10@example.com\nuser11@example.com\nnobody@example.com\n' > users.txt
 rc=0
 play revoke_user_sessions.yml -e users_file=users.txt > users.log || rc=$?
-[ "$rc" -eq 2 ] && grep -q 'not found (fail_on_not_found): nobody@example.com' users.log || { cat users.log; echo "rc $rc"; exit 1; }
+if [ "$rc" -ne 2 ] || ! grep -q 'not found (fail_on_not_found): nobody@example.com' users.log; then
+    cat users.log; echo "rc $rc"; exit 1
+fi
 
 # 3. Every member of a group, 1,000 users, under the rate limit
 started=$(date +%s)

@@ -115,8 +115,8 @@ def finish(process, rc=0, says=()):
     missing = [s for s in says if s not in text]
     if not ok or missing:
         print(text[-6000:])
-        raise AssertionError('%s: exit code %s%s' % (process.log, process.returncode,
-                                                       ', missing %r' % missing if missing else ''))
+        raise AssertionError('%s: exit code %s%s' % (
+            process.log, process.returncode, ', missing %r' % missing if missing else ''))
     return text
 
 
@@ -215,8 +215,8 @@ def c_wrong_org_first():
     wrong = dict(line.split('=', 1) for line in launched.stdout.split())
     try:
         command = ('-e', 'incident=INC-C', '-e', users_arg(users))
-        play('c', 'revoke_user_sessions.yml', *command + ('-e', 'okta_org_url=' + wrong['OKTA_ORG_URL'],
-                                                           '-e', 'okta_api_token=' + wrong['OKTA_API_TOKEN']),
+        wrong_org = ('-e', 'okta_org_url=' + wrong['OKTA_ORG_URL'], '-e', 'okta_api_token=' + wrong['OKTA_API_TOKEN'])
+        play('c', 'revoke_user_sessions.yml', *command + wrong_org,
              rc=2, says=['not found (fail_on_not_found): user11@example.com'])
         assert len(sessions_of(users)) == len(before) == 3 and set(sign_outs(users).values()) == {0}
         play('c', 'revoke_user_sessions.yml', *command)
