@@ -18,6 +18,7 @@ export ORG_A_URL ORG_A_TOKEN ORG_B_URL ORG_B_TOKEN ORG_C_URL ORG_C_TOKEN COLLECT
 status=0
 trap 'status=$?; kill "$ORG_B_OKTA_SIMULATOR_PID" "$ORG_C_OKTA_SIMULATOR_PID" 2>/dev/null || true; (exit $status); stop_simulator' EXIT
 
+# In a subshell: awx_job.py removes its working directory at the end, and the EXIT trap's Python must not start
+# in a directory that is gone (Python 3.13 fails to import socket there).
 WORK=$(mktemp -d)
-cd "$WORK"
-python "$OLDPWD/awx_job.py"
+(cd "$WORK" && python "$OLDPWD/awx_job.py")
