@@ -173,15 +173,19 @@ class OktaModule(AnsibleModule):
 
     @staticmethod
     def _estimator(client):
-        """The ETA of the items left: the calls each item has made so far in each bucket (the items in flight
-        have made theirs too), times the items left, through the client's rate model."""
+        """The ETA of the items left: the calls each item makes in each bucket (from those made so far, the items in
+        flight counted), times the items left less the calls already out for them, through the client's rate model."""
         before = client.rate_limiter.calls_made()
 
         def estimate(done, left):
-            made = client.rate_limiter.calls_made()
-            started = float(done + client.in_flight.in_flight)
-            return client.estimate_seconds(dict((bucket, (calls - before.get(bucket, 0)) * left / started)
-                                                for bucket, calls in made.items() if calls > before.get(bucket, 0)))
+            in_flight = client.in_flight.in_flight
+            needed = {}
+            for bucket, calls in client.rate_limiter.calls_made().items():
+                made = calls - before.get(bucket, 0)
+                if made > 0:
+                    per_item = made / float(done + in_flight)
+                    needed[bucket] = max(0.0, per_item * (left - in_flight))  # the calls in flight are out already
+            return client.estimate_seconds(needed)
         return estimate
 
     def record_attempt(self, item, **fields):
