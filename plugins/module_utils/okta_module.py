@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import hashlib
 import json
 import signal
@@ -146,17 +147,29 @@ class OktaModule(AnsibleModule):
         """
         # Connect (or fail on the settings) here, in the module's thread, before any worker starts.
         client = self.client
+        with self.journaled_run(final_results, 'the run was interrupted (%s); the calls in flight were finished and '
+                                               'recorded', plan) as stop:
+            bulk = BulkRun(action, key, self.concurrency, journal=self.journal, item_key=item_key, stop=stop,
+                           total=total, waiting=client.rate_limiter.current_wait, estimate=self._estimator(client),
+                           keep=keep)
+            entries = bulk.run(items)
+        self.counts = bulk.counts
+        return entries
+
+    @contextlib.contextmanager
+    def journaled_run(self, final_results, interrupted, plan=None):
+        """A run with its journal (``self.journal``, None without O(journal) or in check mode; ``plan`` its first
+        record) and SIGINT and SIGTERM turned into a Stop whose reason is ``interrupted`` (with the signal's name):
+        yields the Stop. At the end the journal says ``end`` or ``stopped`` and is closed, and ``self.stopped`` says
+        why the run stopped early, if it did."""
         stop = Stop()
         self.journal = self.open_journal(final_results, stop)
         if self.journal is not None and plan is not None:
             self._write_or_fail('plan', **plan)
         previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
-            'the run was interrupted (%s); the calls in flight were finished and recorded'
-            % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
-        bulk = BulkRun(action, key, self.concurrency, journal=self.journal, item_key=item_key, stop=stop, total=total,
-                       waiting=client.rate_limiter.current_wait, estimate=self._estimator(client), keep=keep)
+            interrupted % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
         try:
-            entries = bulk.run(items)
+            yield stop
         finally:
             self._run_over = True
             for signum, handler in previous.items():
@@ -167,9 +180,7 @@ class OktaModule(AnsibleModule):
                 except JournalError:
                     pass  # the run already stopped for it, and says why
                 self.journal.close()
-        self.stopped = stop.reason
-        self.counts = bulk.counts
-        return entries
+            self.stopped = stop.reason
 
     @staticmethod
     def _estimator(client):

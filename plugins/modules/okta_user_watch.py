@@ -172,15 +172,13 @@ journal_run:
 '''
 
 import datetime
-import signal
 import time
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     SIGN_IN_EVENT_TYPES, revoke_user_sessions, sign_in_events,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import Stop
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, JournalError
+from ansible_collections.identity.okta.plugins.module_utils.okta_journal import JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import DURATION, UNITS, okta_time, parse_time
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import UserTargets
@@ -237,24 +235,10 @@ class Watch(UserTargets):
         if self.module.check_mode:
             self.poll(okta_time(datetime.datetime.now(datetime.timezone.utc)))
             return None
-        stop = Stop()
-        journal = self.module.open_journal((), stop)
-        self.module.journal = journal
-        previous = dict((signum, signal.signal(signum, lambda number, frame: stop(
-            'the watch was interrupted (%s); every re-entry seen until then was signed out and recorded'
-            % signal.Signals(number).name))) for signum in (signal.SIGINT, signal.SIGTERM))
-        try:
-            self._loop(stop, journal)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            if journal is not None:
-                try:
-                    journal.write('stopped' if stop.is_set() else END, reason=stop.reason)
-                except JournalError:
-                    pass
-                journal.close()
-        return stop.reason
+        with self.module.journaled_run((), 'the watch was interrupted (%s); every re-entry seen until then was signed '
+                                           'out and recorded') as stop:
+            self._loop(stop, self.module.journal)
+        return self.module.stopped
 
     def _loop(self, stop, journal):
         started = time.time()
