@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor, FIRST_COMPLETED, as_completed
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import JournalError, utc_now
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import WaitCancelled
 
 FAILED = 'failed'
 NOT_ATTEMPTED = 'not_attempted'
@@ -40,11 +41,18 @@ class Stop:
     def __init__(self):
         self.reason = None
         self._event = threading.Event()
+        self._then = []
 
     def __call__(self, reason):
         if not self._event.is_set():
             self.reason = reason
             self._event.set()
+            for callback in self._then:
+                callback()
+
+    def then(self, callback):
+        """Call ``callback()`` when the run stops (as well)."""
+        self._then.append(callback)
 
     def is_set(self):
         return self._event.is_set()
@@ -139,6 +147,9 @@ class BulkRun:
                 # The call could not be recorded before it was sent, so it was not sent; the run stops.
                 self.stop(str(exc))
                 return {'result': NOT_ATTEMPTED, 'msg': 'Not attempted: %s' % exc}, None
+            except WaitCancelled:
+                # The run stopped while the call waited for the next window: it was not sent (a resumed run does it).
+                return {'result': NOT_ATTEMPTED, 'msg': 'Not attempted: %s' % self.stop.reason}, None
             finally:
                 # The time each call ended, taken in its worker: when results are collected is later.
                 finished[index] = utc_now()

@@ -163,6 +163,8 @@ class OktaModule(AnsibleModule):
         yields the Stop. At the end the journal says ``end`` or ``stopped`` and is closed, and ``self.stopped`` says
         why the run stopped early, if it did."""
         stop = Stop()
+        if self._client is not None:
+            stop.then(self._client.rate_limiter.cancel)  # a stopped run does not wait for the next window
         self.journal = self.open_journal(final_results, stop)
         if self.journal is not None and plan is not None:
             self._write_or_fail('plan', **plan)

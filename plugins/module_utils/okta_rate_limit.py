@@ -79,6 +79,10 @@ def int_header(headers, name):
     return int(value)
 
 
+class WaitCancelled(Exception):
+    """A wait for a rate limit was cut short because the run stops (RateLimiter.cancel): the call was not sent."""
+
+
 class RateLimiter:
     """Shares each bucket's budget among the threads of one run.
 
@@ -102,6 +106,7 @@ class RateLimiter:
         self._offset = None  # Okta's clock - the local clock, the latest reading of any answer's Date
         self.waited_seconds = 0.0
         self.calls = {}  # bucket -> calls sent (retries included: each takes a unit)
+        self._cancelled = threading.Event()
         self._periods = {}  # bucket -> seconds from one window's reset to the next, as the answers showed it
 
     def wait(self, bucket, seconds):
@@ -111,10 +116,18 @@ class RateLimiter:
             self.waited_seconds += seconds  # every wait for a rate limit: the limiter's own and after a 429
             self._waits[threading.current_thread().ident] = (bucket, until)
         try:
-            self._sleep(seconds)
+            if self._sleep is not time.sleep:
+                self._sleep(seconds)  # a test's clock
+            elif self._cancelled.wait(seconds):
+                raise WaitCancelled('the run stopped while this call waited for the %s rate limit' % bucket)
         finally:
             with self._lock:
                 self._waits.pop(threading.current_thread().ident, None)
+
+    def cancel(self):
+        """End every wait for a rate limit now, and any later one at once (WaitCancelled): the run stops, and a
+        call that waits for the next window (up to a minute on Okta) must not hold it up - nor be sent after it."""
+        self._cancelled.set()
 
     def current_wait(self):
         """The longest rate-limit wait under way, as ``{'bucket': ..., 'seconds': ...}``, or None."""

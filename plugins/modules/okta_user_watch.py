@@ -180,6 +180,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import WaitCancelled
 from ansible_collections.identity.okta.plugins.module_utils.okta_time import DURATION, UNITS, okta_time, parse_time
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import UserTargets
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
@@ -288,7 +289,7 @@ class Watch(UserTargets):
                 journal.attempted(target.name, user_id=target.user_id)
             outcome = {'result': CLEARED, 'request_id': revoke_user_sessions(
                 self.client, target.user_id, oauth_tokens=self.module.params['oauth_tokens'])}
-        except JournalError as exc:
+        except (JournalError, WaitCancelled) as exc:
             return {'result': 'not_attempted', 'msg': 'Not attempted: %s' % exc}
         except OktaApiError as exc:
             outcome = dict((k, v) for k, v in exc.as_dict().items() if v not in (None, []))

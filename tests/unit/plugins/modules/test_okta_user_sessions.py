@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import threading
+import time
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import Journal
 from ansible_collections.identity.okta.plugins.modules import okta_user_sessions
@@ -191,3 +192,26 @@ def test_an_org_wide_run_returns_only_what_did_not_succeed_and_the_journal_keeps
     counts_only = run_module(okta_user_sessions, **connection(running, users=named, results='none'))
     assert counts_only['results'] == [] and counts_only['summary']['cleared'] == 2
     assert counts_only['not_found'] == ['gone@example.com'] and counts_only['summary']['not_found'] == 1
+
+
+def test_a_signal_while_the_run_waits_for_the_next_window_ends_it_at_once_and_sends_nothing_more(okta_sim, run_module,
+                                                                                                 tmp_path):
+    # A developer org's minute as 30 s: this run's share of a window is spent after a few calls, then it waits.
+    running = okta_sim(users=60, sessions_per_user=1, profile='developer', time_scale=2)
+    journal = str(tmp_path / 'INC-6.jsonl')
+    timer = threading.Timer(3.0, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    started = time.time()
+    try:
+        result = run_module(okta_user_sessions, **connection(running, users=['user%d@example.com' % n for n in range(1, 61)],
+                                                             journal=journal))
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert time.time() - started < 10, 'the run waited for the next window after it was told to stop'
+    assert result['failed'] and 'interrupted (SIGTERM)' in result['stopped']
+    cleared = result['summary']['cleared']
+    assert 0 < cleared < 60 and result['summary']['not_attempted'] == 60 - cleared
+    assert len([r for r in running.state()['revocations'] if r['kind'] == 'user']) == cleared, 'nothing sent after'
+    with open(journal) as handle:
+        assert json.loads(handle.readlines()[-1])['event'] == 'stopped'
