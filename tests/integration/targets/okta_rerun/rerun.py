@@ -374,6 +374,14 @@ def wait_for_rate_limit(path, names, deadline=60):
     raise AssertionError('the run never waited for the rate limit')
 
 
+def signal_all(pids, number):
+    for pid in pids:
+        try:
+            os.kill(pid, number)
+        except OSError:
+            pass  # ended already
+
+
 def gone(pid, deadline=30):
     ends = time.time() + deadline
     while time.time() < ends:
@@ -406,15 +414,18 @@ def h_interrupted_then_the_same_command(how, first, last):
     # ansible-playbook sometimes hangs in its cleanup (the worker was killed holding the result queue's lock).
     # What is tested here is the journal, so the signal also goes to the module, as ansible-core means it to,
     # and a hung ansible-playbook gets a second Ctrl-C, as a responder would give it.
+    # The module may run in a child of the AnsiballZ process (ansible-core 2.21 does): the signal goes to both.
+    modules = [module] + descendants(module)
     if how == 'ctrl-c':
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: ansible-playbook's foreground process group
-        os.kill(module, signal.SIGINT)
+        signal_all(modules, signal.SIGINT)
     elif how == 'sigterm':
         os.kill(process.pid, signal.SIGTERM)  # a job cancelled (AWX, a CI timeout)
-        os.kill(module, signal.SIGTERM)
+        signal_all(modules, signal.SIGTERM)
     else:
-        os.kill(module, signal.SIGKILL)
-    gone(module)  # the module finishes the calls in flight and records them, then lets go of the journal
+        signal_all(modules, signal.SIGKILL)
+    for pid in modules:
+        gone(pid)  # the module finishes the calls in flight and records them, then lets go of the journal
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
