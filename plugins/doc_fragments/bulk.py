@@ -54,7 +54,8 @@ options:
       - The file is created with mode 0600 (and a missing folder 0700). A path that is a symlink, or a file
         of another user or writable by others, is refused.
       - On SIGINT or SIGTERM (Ctrl-C) the task stops sending new calls, finishes and records the calls
-        in flight, and ends; the journal then holds exactly what Okta was asked to do and answered.
+        in flight, and ends; a call that waits for the next rate-limit window is not sent (V(not_attempted)).
+        The journal then holds exactly what Okta was asked to do and answered.
       - Live progress of a local run is read from this file by the collection's action plugin; without
         O(journal) a temporary one is used for that.
     type: path
