@@ -20,7 +20,8 @@ description:
   - Accepts event deliveries - C(POST)s whose JSON body has C(data.events) - only with the shared secret in
     the C(Authorization) header (compared in constant time); anything else gets C(401) and nothing is queued.
     Each event of C(data.events) is put on the queue as Okta sent it (Okta's LogEvent, the same shape that
-    M(identity.okta.okta_system_log) delivers), and Okta gets C(200) at once.
+    M(identity.okta.okta_system_log) delivers; with O(batch_window), with C(okta_batch) added), and Okta gets
+    C(200) at once.
   - A request is answered on its headers alone unless it is a C(POST) with the secret; the body of any other
     request is not read, and the connection is closed. Of such a request at most 40 KiB are read (32 KiB of
     request line and headers, C(431) beyond).
@@ -74,6 +75,28 @@ options:
       - At least 1.
     type: int
     default: 10485760
+  batch_window:
+    description:
+      - Seconds to gather events before handing them to the rule engine as one event per group - the events that
+        agree on every O(batch_by) attribute - so that a burst for many people starts one action, not one per
+        event. The event handed over is the group's first, with C(okta_batch) listing everyone in the group
+        (C(actor_ids), C(alternate_ids), C(uuids), C(count)); at most 100 people a group, more make more groups.
+      - V(0) hands over each event on its own, as it came (without C(okta_batch)).
+      - With it, an event that another grouping source of the same ansible-rulebook has handed over already
+        (the Event Hook and the poller bring the same event) is not handed over again.
+      - A rule on grouped events may test only O(batch_by) attributes, and acts on
+        C(event.okta_batch.actor_ids) (see docs/event-driven.md, "A noisy event stream").
+      - At most 60.
+    type: float
+    default: 0
+  batch_by:
+    description:
+      - The event attributes (dotted paths) that events of one group share, with O(batch_window).
+      - Name every attribute your rules' conditions test, so that a condition is true for every event of a group
+        or for none.
+    type: list
+    elements: str
+    default: [eventType, outcome.result, client.ipAddress]
   server:
     description:
       - Kept so that rulebooks written for earlier versions load. Every value serves with aiohttp; V(asyncio), the
@@ -132,12 +155,14 @@ except ImportError:
 
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 except ImportError:
     # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
     # this file) makes the collection it belongs to importable, for the argument checks both sources share.
     import runpy
     runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 
 LOGGER = logging.getLogger('identity.okta.okta_event_hook')
 
@@ -151,6 +176,7 @@ MAX_HEADER_BYTES = 32 * 1024     # request line and headers
 MAX_HEADER_LINES = 100
 HEAD_READ_SIZE = 8 * 1024        # read at a time until the request is known to be an authorized delivery
 BODY_READ_SIZE = 64 * 1024       # read at a time from an authorized delivery
+MAX_BATCH_EVENTS = 5000         # taken into one batch at most
 MAX_PENDING_EVENTS = 10000       # events taken from Okta and not yet handed to ansible-rulebook; a delivery past it: 503
 MAX_DISCARD_BYTES = 16 * 1024 * 1024
 MAX_EVENT_DEPTH = 64             # an Okta LogEvent nests a few levels; one nested deeper is not queued
@@ -431,6 +457,7 @@ ARG_SPEC = dict(
     password=dict(type='str', secret=True),
     max_body_size=dict(type='int', default=10 * 1024 * 1024, minimum=1),
     server=dict(type='str', default='auto', choices=['auto', 'aiohttp', 'asyncio']),
+    **BATCH_ARG_SPEC
 )
 
 
@@ -485,17 +512,34 @@ class _Pending:
     def qsize(self):
         return self._events.qsize()
 
-    async def forward(self, queue):
-        """Hand the events to ansible-rulebook's queue, in the order they came, as fast as it takes them."""
+    async def forward(self, queue, window):
+        """Hand the events to ansible-rulebook's queue, in the order they came, as fast as it takes them: with a
+        ``window`` (seconds), those that came within it of the first, grouped (okta_event_batch)."""
+        loop = asyncio.get_running_loop()
         while True:
-            event = await self._events.get()
-            while True:
+            events = [await self._events.get()]
+            deadline = loop.time() + window['seconds']
+            while window['seconds'] > 0 and len(events) < MAX_BATCH_EVENTS:
                 try:
-                    await queue.put(event)
+                    events.append(await asyncio.wait_for(self._events.get(), max(deadline - loop.time(), 0)))
+                except asyncio.TimeoutError:
                     break
-                except Exception:  # pylint: disable=broad-except
-                    LOGGER.exception('The receiver could not hand an event to the rule engine; trying again in 1 s.')
-                    await asyncio.sleep(1.0)
+            if window['by'] is not None:
+                events = HANDED_OVER.new(events)
+            for event, members in batched(events, window['by']):
+                await self._hand(queue, event)
+                if window['by'] is not None:
+                    HANDED_OVER.remember(members)
+
+    @staticmethod
+    async def _hand(queue, event):
+        while True:
+            try:
+                await queue.put(event)
+                return
+            except Exception:  # pylint: disable=broad-except
+                LOGGER.exception('The receiver could not hand an event to the rule engine; trying again in 1 s.')
+                await asyncio.sleep(1.0)
 
 
 def _response(status, payload):
@@ -602,7 +646,8 @@ async def main(queue, args):
     options = _check_args(args)
     pending = _Pending(MAX_PENDING_EVENTS)
     handler = EventHookHandler(pending, options['authorization'])
-    forwarder = asyncio.ensure_future(pending.forward(queue))
+    window = dict(seconds=options['batch_window'], by=options['batch_by'] if options['batch_window'] > 0 else None)
+    forwarder = asyncio.ensure_future(pending.forward(queue, window))
 
     def started(where):
         LOGGER.info('Listening for Okta Event Hooks on %s (aiohttp).', where)

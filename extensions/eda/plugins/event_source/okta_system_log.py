@@ -18,8 +18,8 @@ description:
     answer, for ever. An empty page also has a C(next) link; the poller waits O(interval) seconds before
     following it.
   - Each event is put on the queue as Okta returns it (Okta's LogEvent, camelCase keys as in System Log
-    filters), so rules read C(event.eventType), C(event.actor.id), C(event.client.ipAddress) and so on.
-    The same shape arrives from M(identity.okta.okta_event_hook), so one set of rules serves both.
+    filters), so rules read C(event.eventType), C(event.actor.id), C(event.client.ipAddress) and so on,
+    with C(okta_batch) added when O(batch_window) groups them. The same shape arrives from M(identity.okta.okta_event_hook), so one set of rules serves both.
   - With O(cursor_file), the position in the log and the last events' C(uuid)s are kept on disk, so that a
     restarted poller goes on where it stopped - no event lost, none repeated.
   - Talks to Okta through the collection's shared client (module_utils/okta_client.py) - the same
@@ -101,6 +101,28 @@ options:
     description: Events per call (Okta's C(limit)), 1 to 1000.
     type: int
     default: 100
+  batch_window:
+    description:
+      - More than V(0) groups the new events of each page read (what came since the last call, up to
+        O(page_size) events) before handing them to the rule engine as one event per group - the events that agree on
+        every O(batch_by) attribute - so that a burst for many people starts one action, not one per event. The event handed over is the group's first, with C(okta_batch) listing everyone in the group
+        (C(actor_ids), C(alternate_ids), C(uuids), C(count)); at most 100 people a group, more make more groups.
+      - V(0) hands over each event on its own, as it came (without C(okta_batch)).
+      - With it, an event that another grouping source of the same ansible-rulebook has handed over already
+        (the Event Hook and the poller bring the same event) is not handed over again.
+      - A rule on grouped events may test only O(batch_by) attributes, and acts on
+        C(event.okta_batch.actor_ids) (see docs/event-driven.md, "A noisy event stream").
+      - At most 60.
+    type: float
+    default: 0
+  batch_by:
+    description:
+      - The event attributes (dotted paths) that events of one group share, with O(batch_window).
+      - Name every attribute your rules' conditions test, so that a condition is true for every event of a group
+        or for none.
+    type: list
+    elements: str
+    default: [eventType, outcome.result, client.ipAddress]
   cursor_file:
     description:
       - A JSON file that keeps the position in the log (the C(next) link, or the page being handed over), the
@@ -214,6 +236,7 @@ except ImportError:  # pragma: no cover - Python 2 cannot run an asyncio plugin 
 
 try:
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 except ImportError:
     # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
     # this file) makes the collection it belongs to importable, so that there is one Okta client for modules and
@@ -221,6 +244,7 @@ except ImportError:
     import runpy
     runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
     from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
+    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
@@ -257,6 +281,7 @@ ARG_SPEC = dict(
     page_size=dict(type='int', default=100, minimum=1, maximum=1000),
     cursor_file=dict(type='path'),
     max_api_share=dict(type='float', default=0.5, above=0, maximum=1),
+    **BATCH_ARG_SPEC
 )
 
 
@@ -414,6 +439,7 @@ class SystemLogPoller:
             self.interval = MIN_INTERVAL_SECONDS
         self.page_size = options['page_size']
         self.max_api_share = options['max_api_share']
+        self.batch_by = options['batch_by'] if options['batch_window'] > 0 else None
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='okta-system-log')
         self.client = self._connect()
@@ -505,6 +531,7 @@ class SystemLogPoller:
                 await asyncio.sleep(pause)
 
     async def _hand_over(self, page):
+        new = []
         for event in page:
             if not isinstance(event, dict):
                 continue
@@ -512,13 +539,24 @@ class SystemLogPoller:
             if uuid and self.cursor.seen(uuid):
                 LOGGER.debug('Skipping event %s: already delivered.', uuid)
                 continue
+            new.append(event)
+        if self.batch_by is not None:
+            for event in new:
+                if not HANDED_OVER.new([event]):
+                    self.cursor.record(event)   # the Event Hook beside this poller handed it over already
+            new = HANDED_OVER.new(new)
+        for event, members in batched(new, self.batch_by):
             # ansible-rulebook's source queue holds one event: put() returns once the rule engine has taken the
             # previous one. The file is written after each event, so a stop at any moment repeats nothing.
             await self.queue.put(event)
-            self.cursor.record(event)
+            if self.batch_by is not None:
+                HANDED_OVER.remember(members)
+            for member in members:
+                self.cursor.record(member)
             self.cursor.save()
-            self.published += 1
-            LOGGER.debug('Event %s %s put on the queue.', uuid, event.get('eventType'))
+            self.published += len(members)
+            LOGGER.debug('Event %s %s put on the queue (for %d events).', event_uuid(event), event.get('eventType'),
+                         len(members))
 
     def _pause(self, headers, had_events):
         """Seconds before the next call: none after a page with events, ``interval`` after an empty one,
