@@ -15,8 +15,7 @@ import threading
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     revoke_user_client_tokens, user_client_tokens, user_clients,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import about_user, UserBulkRun
 
 
 class Tokens(UserBulkRun):
@@ -38,13 +37,8 @@ class Tokens(UserBulkRun):
         return super(Tokens, self).final_results if self.revoke else ()  # a listing is read again
 
     def act(self, target):
-        try:
-            apps = [app for app in user_clients(self.client, target.user_id)
-                    if not self.wanted or app.get('client_id') in self.wanted]
-        except OktaApiError as exc:
-            if exc.not_found:
-                return {'result': NOT_FOUND, 'request_id': exc.request_id}
-            raise
+        apps = [app for app in about_user(lambda: list(user_clients(self.client, target.user_id)))
+                if not self.wanted or app.get('client_id') in self.wanted]
         clients = []
         for app in apps:
             entry = {'client_id': app.get('client_id'), 'client_name': app.get('client_name'),

@@ -34,7 +34,25 @@ FAILED = 'failed'
 SKIPPED_PROTECTED = 'skipped_protected'
 SKIPPED = 'skipped'
 
-# The options of every module that acts on many users; documented in the identity.okta.users fragment.
+
+
+class UserNotFound(Exception):
+    """Okta's 404 for a call about the user itself: the user does not exist (deleted since the plan, or never)."""
+
+    def __init__(self, error):
+        super(UserNotFound, self).__init__(str(error))
+        self.error = error
+
+
+def about_user(call, *args, **kwargs):
+    """``call(*args, **kwargs)``: a call whose 404 means the user is gone, raised as UserNotFound, which every bulk
+    run reports as not_found. A 404 of another call (of a token, say) stays that call's failure."""
+    try:
+        return call(*args, **kwargs)
+    except OktaApiError as exc:
+        if exc.not_found:
+            raise UserNotFound(exc)
+        raise
 
 
 class Target:
@@ -245,6 +263,8 @@ class UserBulkRun(UserTargets):
             return {'result': SKIPPED, 'msg': self.skip_reason}
         try:
             return self.act(target)
+        except UserNotFound as gone:
+            return {'result': NOT_FOUND, 'request_id': gone.error.request_id}
         except OktaApiError as exc:
             reason = self.unavailable(exc)
             if reason is None:

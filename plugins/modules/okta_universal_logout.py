@@ -106,9 +106,8 @@ journal_run:
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import revoke_all_user_tokens
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import SSWS
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import about_user, UserBulkRun
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 NEEDS_OAUTH = ('Universal Logout is done with an OAuth credential with okta.universalLogout.manage (client_id and '
@@ -134,12 +133,7 @@ class UniversalLogout(UserBulkRun):
         if self.module.check_mode:
             return {'user_id': target.user_id, 'result': self.done_result}
         self.module.record_attempt(target.name, user_id=target.user_id)
-        try:
-            request_id = revoke_all_user_tokens(self.client, target.user_id)
-        except OktaApiError as exc:
-            if exc.not_found:
-                return {'result': NOT_FOUND, 'request_id': exc.request_id}
-            raise
+        request_id = about_user(revoke_all_user_tokens, self.client, target.user_id)
         return {'user_id': target.user_id, 'result': self.done_result, 'request_id': request_id}
 
     def unavailable(self, exc):

@@ -145,7 +145,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import refu
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, SKIPPED, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import about_user, SKIPPED, UserBulkRun
 
 UNCHANGED = 'unchanged'
 # Users Okta does not reset: not activated yet, or deactivated (E0000038).
@@ -173,12 +173,7 @@ class Factors(UserBulkRun):
         return outcome
 
     def act(self, target):
-        try:
-            enrolled = user_factors(self.client, target.user_id)
-        except OktaApiError as exc:
-            if exc.not_found:
-                return {'result': NOT_FOUND, 'request_id': exc.request_id}
-            raise
+        enrolled = about_user(user_factors, self.client, target.user_id)
         outcome = {'user_id': target.user_id, 'status_before': target.status, 'factors_before': len(enrolled),
                    'factors': [dict(id=f.get('id'), factor_type=f.get('factorType'), provider=f.get('provider'),
                                     status=f.get('status')) for f in enrolled]}

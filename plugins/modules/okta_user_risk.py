@@ -108,9 +108,8 @@ journal_run:
 '''
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import get_user_risk, set_user_risk
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import about_user, UserBulkRun
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 
 
@@ -125,12 +124,7 @@ class Risk(UserBulkRun):
 
     def act(self, target):
         wanted = self.params['risk_level']
-        try:
-            before = (get_user_risk(self.client, target.user_id) or {}).get('riskLevel')
-        except OktaApiError as exc:
-            if exc.not_found:
-                return {'result': NOT_FOUND, 'request_id': exc.request_id}
-            raise
+        before = (about_user(get_user_risk, self.client, target.user_id) or {}).get('riskLevel')
         outcome = {'user_id': target.user_id, 'risk_before': before}
         if before == wanted:
             return dict(outcome, result='unchanged')

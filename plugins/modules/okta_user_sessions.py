@@ -272,9 +272,8 @@ journal_run:
 import time
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import revoke_user_sessions, session_clear_events
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
-from ansible_collections.identity.okta.plugins.module_utils.okta_users import NOT_FOUND, UserBulkRun
+from ansible_collections.identity.okta.plugins.module_utils.okta_users import about_user, UserBulkRun
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 from ansible_collections.identity.okta.plugins.module_utils.okta_verify import verify_in_log
 
@@ -294,13 +293,8 @@ class UserSessionsRevoker(UserBulkRun):
         if self.module.check_mode:
             return dict(outcome, result=CLEARED)
         self.module.record_attempt(target.name, user_id=target.user_id)
-        try:
-            outcome['request_id'] = revoke_user_sessions(self.client, target.user_id, self.params['oauth_tokens'],
-                                                         self.params['forget_devices'])
-        except OktaApiError as exc:
-            if exc.not_found:
-                return dict(outcome, result=NOT_FOUND, request_id=exc.request_id)
-            raise
+        outcome['request_id'] = about_user(revoke_user_sessions, self.client, target.user_id,
+                                           self.params['oauth_tokens'], self.params['forget_devices'])
         return dict(outcome, result=CLEARED)
 
     def verify(self, results, since):
