@@ -265,3 +265,34 @@ def run_bulk(action, items, key, workers, **options):
     """Apply ``action`` to every item, ``workers`` at a time; one entry per item, in input order
     (see BulkRun for ``options``: journal, item_key, stop, total, progress, waiting)."""
     return BulkRun(action, key, workers, **options).run(items)
+
+
+# -- the summary every bulk module ends with ------------------------------------------------------------------------
+
+OUTCOME_WORDS = {'skipped_protected': 'protected', SKIPPED_DONE: 'already done (journal)', NOT_ATTEMPTED: 'not attempted'}
+
+
+def outcome_counts(counts, outcomes):
+    """How many items of the whole run ended in each outcome (returned in the result or not), every one of
+    ``outcomes`` present; ``pending`` (a second name sharing the first one's call) is not an outcome."""
+    summary = dict.fromkeys(outcomes, 0)
+    summary.update((outcome, count) for outcome, count in counts.items() if outcome != 'pending')
+    return summary
+
+
+def summary_line(first, summary, shown):
+    """``first`` (the counts the module words itself, those of ``shown``), then ', N <words>' for each other
+    outcome that happened."""
+    for outcome in sorted(summary):
+        if summary[outcome] and outcome not in shown:
+            first += ', %d %s' % (summary[outcome], OUTCOME_WORDS.get(outcome, outcome.replace('_', ' ')))
+    return first
+
+
+def with_failures(line, stopped, reasons, most=10):
+    """``line``, and if the run failed, why: it stopped early, and the first ``most`` of ``reasons``
+    (``(reason, is a failed item)`` pairs; the failed items are counted against ``most``, the rest always shown)."""
+    failed = [reason for reason, is_item in reasons if is_item][:most]
+    shown = (['the run stopped early: %s' % stopped] if stopped else []) + failed + [
+        reason for reason, is_item in reasons if not is_item]
+    return line + ('. Failed: ' + '; '.join(shown) if shown else '')

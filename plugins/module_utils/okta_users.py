@@ -23,7 +23,9 @@ import sys
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     find_groups, get_user, group_members, search_batches, search_users,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import SKIPPED_DONE
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import (
+    NOT_ATTEMPTED, SKIPPED_DONE, outcome_counts, summary_line, with_failures,
+)
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_ids import KIND_GROUP, KIND_USER
 
@@ -326,51 +328,48 @@ class UserBulkRun(UserTargets):
         by_result = dict((key, [r['user'] for r in results if r['result'] == result])
                          for key, result in ((self.done_result, self.done_result), ('not_found', NOT_FOUND),
                                              ('failed_users', FAILED)))
-        # Counted once per person (the bulk run counts every entry, returned or not): a second name for the same
-        # user shares the first one's call, and counts as 'pending' there.
-        summary = dict.fromkeys((self.done_result, NOT_FOUND, FAILED, SKIPPED_PROTECTED, SKIPPED_DONE, 'not_attempted'), 0)
-        summary.update((result, count) for result, count in module.counts.items() if result != 'pending')
+        # Counted once per person: a second name for the same user shares the first one's call.
+        summary = outcome_counts(module.counts, (self.done_result, NOT_FOUND, FAILED, SKIPPED_PROTECTED,
+                                                 SKIPPED_DONE, NOT_ATTEMPTED))
         if self.params['results'] != 'all':
             del by_result[self.done_result]  # the people done are in the journal, not in the result
-        # A group that is missing or cannot be read (wholly) fails the task: some of its members may be left out.
-        missing_groups = [g for g in self.group_results if g['result'] == NOT_FOUND]
-        failed_groups = [g for g in self.group_results if g['result'] == FAILED]
-        outcome = dict(changed=summary[self.done_result] > 0, results=results, groups=self.group_results,
-                       summary=summary, plan=self.plan_summary,
+        outcome = dict(changed=summary[self.done_result] > 0, results=results if self.params['results'] != 'none' else [],
+                       groups=self.group_results, summary=summary, plan=self.plan_summary,
                        skipped_protected=[r['user'] for r in results if r['result'] == SKIPPED_PROTECTED],
                        **by_result)
-        if self.params['results'] == 'none':
-            outcome['results'] = []  # counts only; the lists of who was not found or failed stay
         outcome.update(extra)
-        outcome['msg'] = '%s %d users, %d not found, %d failed' % (
-            would if module.check_mode else done, summary[self.done_result], summary[NOT_FOUND], summary[FAILED])
-        for key in sorted(summary):
-            words = {SKIPPED_PROTECTED: 'protected', 'skipped_done': 'already done (journal)',
-                     'not_attempted': 'not attempted'}.get(key, key.replace('_', ' '))
-            if summary[key] and key not in (self.done_result, NOT_FOUND, FAILED):
-                outcome['msg'] += ', %d %s' % (summary[key], words)
-        if self.groups:
-            outcome['msg'] += '; groups: %d found, %d not found, %d failed' % (
-                len(self.group_results) - len(missing_groups) - len(failed_groups), len(missing_groups),
-                len(failed_groups))
-        outcome['msg'] += ' (%d retries)%s' % (module.retries, extra_msg)
-        named_but_missing = [r['user'] for r in results if r['result'] == NOT_FOUND and 'via_group' not in r]
-        if named_but_missing and not self.params['fail_on_not_found']:
-            module.warn('%d of the users named match nobody in Okta: %s%s' % (
-                len(named_but_missing), ', '.join(named_but_missing[:20]),
-                ' and %d more (see not_found)' % (len(named_but_missing) - 20) if len(named_but_missing) > 20 else ''))
-        reasons = []
         if module.stopped:
             outcome['stopped'] = module.stopped
-            reasons.append('the run stopped early: %s' % module.stopped)
-        reasons += ['%s: %s' % (r['user'], r.get('msg')) for r in results if r['result'] == FAILED][:10]
-        reasons += ['group %s: %s' % (g['group'], g.get('msg')) for g in missing_groups + failed_groups]
+        line = summary_line('%s %d users, %d not found, %d failed' % (
+            would if module.check_mode else done, summary[self.done_result], summary[NOT_FOUND], summary[FAILED]),
+            summary, (self.done_result, NOT_FOUND, FAILED))
+        failures = self._failures(results)
+        outcome['msg'] = with_failures(line + self._groups_line() + ' (%d retries)%s' % (module.retries, extra_msg),
+                                       module.stopped, failures)
+        (module.fail_json if module.stopped or failures else module.exit_json)(**outcome)
+
+    def _groups_line(self):
+        if not self.groups:
+            return ''
+        missing = sum(1 for g in self.group_results if g['result'] == NOT_FOUND)
+        failed = sum(1 for g in self.group_results if g['result'] == FAILED)
+        return '; groups: %d found, %d not found, %d failed' % (len(self.group_results) - missing - failed, missing,
+                                                                 failed)
+
+    def _failures(self, results):
+        """Why the run fails (``(reason, is a failed user)`` pairs): users that failed, groups missing or unreadable
+        (some of their members may be left out), users named and not found with fail_on_not_found."""
+        reasons = [('%s: %s' % (r['user'], r.get('msg')), True) for r in results if r['result'] == FAILED]
+        reasons += [('group %s: %s' % (g['group'], g.get('msg')), False) for g in self.group_results
+                    if g['result'] in (NOT_FOUND, FAILED)]
+        named_but_missing = [r['user'] for r in results if r['result'] == NOT_FOUND and 'via_group' not in r]
         if named_but_missing and self.params['fail_on_not_found']:
-            reasons.append('not found (fail_on_not_found): %s' % ', '.join(named_but_missing[:20]))
-        if reasons:
-            outcome['msg'] += '. Failed: ' + '; '.join(reasons)
-            module.fail_json(**outcome)
-        module.exit_json(**outcome)
+            reasons.append(('not found (fail_on_not_found): %s' % ', '.join(named_but_missing[:20]), False))
+        elif named_but_missing:
+            self.module.warn('%d of the users named match nobody in Okta: %s%s' % (
+                len(named_but_missing), ', '.join(named_but_missing[:20]),
+                ' and %d more (see not_found)' % (len(named_but_missing) - 20) if len(named_but_missing) > 20 else ''))
+        return reasons
 
 
 def _chunks(items, size):

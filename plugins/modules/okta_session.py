@@ -262,6 +262,9 @@ import time
 from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
     ABSENT, REVOKED, create_session, get_session, refresh_session, revoke_session, session_end_events, session_result,
 )
+from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import (
+    FAILED, SKIPPED_DONE, outcome_counts, summary_line, with_failures,
+)
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import RESULTS_MODES
@@ -321,11 +324,10 @@ def ensure_absent(module):
         return dict(revoke_session(module.client, session_id), **({'user_id': owner} if owner else {}))
 
     started = time.time()
-    succeeded = (REVOKED, ABSENT, 'skipped_done')
     mode = module.params['results']
 
     def returned(entry):
-        return mode == 'all' or entry['result'] not in succeeded
+        return mode == 'all' or entry['result'] not in (REVOKED, ABSENT, SKIPPED_DONE)
 
     # verify reads every revocation's entry: it keeps them all until it is done.
     results = module.run_bulk(would_revoke if module.check_mode else revoke, ids, 'session_id', final_results=(REVOKED, ABSENT),
@@ -333,34 +335,31 @@ def ensure_absent(module):
     unverified = []
     if module.params['verify'] and not module.check_mode and not module.stopped:
         unverified = verify(module, results, started - 60)
+    return _absent_outcome(module, results, [entry for entry in results if returned(entry)], unverified)
+
+
+def _absent_outcome(module, results, returned, unverified):
+    """What state=absent returns: the lists by outcome, the diff, and the summary line all bulk modules give."""
+    mode = module.params['results']
     by_outcome = dict((key, [r['session_id'] for r in results if r['result'] == outcome])
-                      for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
-    counts = dict((key, module.counts.get(outcome, 0))
-                  for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', 'failed')))
-    results = [entry for entry in results if returned(entry)]
-    outcome = dict(changed=counts['revoked'] > 0, results=results if mode != 'none' else [], unverified=unverified,
+                      for key, outcome in (('revoked', REVOKED), ('absent', ABSENT), ('failed_ids', FAILED)))
+    summary = outcome_counts(module.counts, (REVOKED, ABSENT, FAILED))
+    outcome = dict(changed=summary[REVOKED] > 0, results=returned if mode != 'none' else [], unverified=unverified,
                    diff=dict(before={'sessions': dict((i, 'active') for i in by_outcome['revoked'])},
                              after={'sessions': dict((i, 'revoked') for i in by_outcome['revoked'])}),
                    **by_outcome)
-    outcome['msg'] = ('would revoke %d, %d already absent, %d failed' if module.check_mode else
-                      '%d revoked, %d already absent, %d failed') % (
-        counts['revoked'], counts['absent'], counts['failed_ids'])
     if mode != 'all':
         del outcome['revoked'], outcome['absent']  # in the journal, not in the result
-    for key, words in (('skipped_done', 'already done (journal)'), ('not_attempted', 'not attempted')):
-        count = module.counts.get(key, 0)
-        if count:
-            outcome['msg'] += ', %d %s' % (count, words)
+    line = summary_line(('would revoke %d, %d already absent, %d failed' if module.check_mode else
+                         '%d revoked, %d already absent, %d failed') % (summary[REVOKED], summary[ABSENT], summary[FAILED]),
+                        summary, (REVOKED, ABSENT, FAILED))
     if unverified:
-        outcome['msg'] += '; %d revocations not (yet) in the System Log: see unverified' % len(unverified)
-    if by_outcome['failed_ids']:
-        reasons = '; '.join('%s: %s' % (r['session_id'], r.get('msg')) for r in results if r['result'] == 'failed')
-        outcome['msg'] = '%d of %d sessions could not be revoked: %s' % (counts['failed_ids'], len(ids), reasons)
-        outcome['failed_task'] = True
+        line += '; %d revocations not (yet) in the System Log: see unverified' % len(unverified)
+    failures = [('%s: %s' % (r['session_id'], r.get('msg')), True) for r in returned if r['result'] == FAILED]
+    outcome['msg'] = with_failures(line, module.stopped, failures)
     if module.stopped:
         outcome['stopped'] = module.stopped
-        outcome['msg'] += '. The run stopped early: %s' % module.stopped
-        outcome['failed_task'] = True
+    outcome['failed_task'] = bool(module.stopped or failures)
     return outcome
 
 
