@@ -18,6 +18,16 @@ class OktaConfigError(ValueError):
         self.field = field
 
 
+class TaskFailed(Exception):
+    """The task fails with ``msg`` and the ``result`` fields: raised by the shared code, which never ends the process
+    itself; the module glue (OktaModule.run) turns it into ``fail_json``."""
+
+    def __init__(self, msg, **result):
+        super(TaskFailed, self).__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
 class OktaApiError(Exception):
     """Okta answered with an error, or could not be reached.
 

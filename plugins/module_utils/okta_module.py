@@ -23,7 +23,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_client import (
     REQUESTS_IMPORT_ERROR,
     client_from_settings,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaConfigError, TaskFailed
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import BulkRun, Stop
 from ansible_collections.identity.okta.plugins.module_utils.okta_journal import END, NEW_FILE, Journal, JournalError
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import SETTINGS
@@ -130,11 +130,19 @@ class OktaModule(AnsibleModule):
         return client.retries if client is not None else 0
 
     def run(self, func):
-        """Call ``func()``; an OktaApiError it raises becomes a clean task failure."""
+        """Call ``func()``; an OktaApiError or TaskFailed it raises becomes a clean task failure."""
         try:
             return func()
         except OktaApiError as exc:
             self.fail_from_api_error(exc)
+        except TaskFailed as exc:
+            self.fail_json(msg=exc.msg, **exc.result)
+
+    def end(self, outcome):
+        """End the task with ``outcome``, a module's result: failed when its ``failed`` says so."""
+        if outcome.pop('failed', False):
+            self.fail_json(**outcome)
+        self.exit_json(**outcome)
 
     def run_bulk(self, action, items, key, final_results, item_key=str, total=None, plan=None, keep=None):
         """Apply ``action`` to every item, ``concurrency`` at a time (okta_bulk.BulkRun).

@@ -61,10 +61,10 @@ class Tokens(UserBulkRun):
         return sum(1 for dummy in user_client_tokens(self.client, user_id, client_id))
 
     def finish_with_counts(self, results):
-        """Exit with the results and the tokens counted in all, before and (revoking) after."""
+        """The task's result, with the tokens counted in all, before and (revoking) after."""
         counts = {'before': self.counted['before']}
         if self.revoke and not self.module.check_mode:
             counts['after'] = self.counted['after']
         changed = self.revoke and counts['before'] > 0 and counts['before'] != counts.get('after')
-        self.finish(results, tokens=counts, changed=changed,
+        return self.finish(results, tokens=counts, changed=changed,
                     extra_msg='; tokens: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())))

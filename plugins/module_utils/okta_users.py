@@ -26,7 +26,7 @@ from ansible_collections.identity.okta.plugins.module_utils.okta_api import (
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import (
     NOT_ATTEMPTED, SKIPPED_DONE, outcome_counts, summary_line, with_failures,
 )
-from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError
+from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, TaskFailed
 from ansible_collections.identity.okta.plugins.module_utils.okta_ids import KIND_GROUP, KIND_USER
 
 USER_ID = re.compile(r'^00u[0-9A-Za-z]{17}$')
@@ -187,9 +187,9 @@ class UserTargets:
         unreadable = [g for g in self.protected_group_results if g['result'] != 'found']
         if unreadable:
             # Guardrails that cannot be read are not guardrails: change nothing.
-            self.module.fail_json(msg='protected_groups could not be read, so nobody was signed out: %s'
-                                  % '; '.join('%s: %s' % (g['group'], g.get('msg')) for g in unreadable),
-                                  field='protected_groups', protected_groups=self.protected_group_results)
+            raise TaskFailed('protected_groups could not be read, so nobody was signed out: %s'
+                             % '; '.join('%s: %s' % (g['group'], g.get('msg')) for g in unreadable),
+                             field='protected_groups', protected_groups=self.protected_group_results)
         for target in self.targets:
             names = set(filter(None, (target.name.lower(), (target.login or '').lower())))
             if target.outcome is None and (target.user_id in self.protected_ids or names & self.protected_names):
@@ -203,10 +203,10 @@ class UserTargets:
     def refuse_over_max_targets(self, plan):
         count = len(self.to_act_on())
         if count > self.params['max_targets']:
-            self.module.fail_json(
-                msg='This run would act on %d users, more than max_targets (%d); nothing was changed. Check users and '
-                    'groups (a group such as Everyone is the whole org), or raise max_targets.'
-                    % (count, self.params['max_targets']), field='max_targets', plan=plan, groups=self.group_results)
+            raise TaskFailed('This run would act on %d users, more than max_targets (%d); nothing was changed. Check '
+                             'users and groups (a group such as Everyone is the whole org), or raise max_targets.'
+                             % (count, self.params['max_targets']), field='max_targets', plan=plan,
+                             groups=self.group_results)
 
     def summary_of_plan(self, calls_per_user):
         """The plan as returned and journaled: counts, the calls needed per rate-limit bucket
@@ -275,16 +275,19 @@ class UserBulkRun(UserTargets):
             return {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status, 'request_id': exc.request_id}
 
     def run(self):
-        """Plan, check the guardrails, act on every user; return the results (one entry per name)."""
+        """Plan, check the guardrails, act on every user; return the results (one entry per name). A task that
+        must fail before any change fails through the module's glue (TaskFailed, OktaApiError)."""
+        return self.module.run(self._planned_run)
+
+    def _planned_run(self):
         module = self.module
         if self.params['max_targets'] < 1:
-            module.fail_json(msg='max_targets must be 1 or more, got %d.' % self.params['max_targets'],
-                             field='max_targets')
+            raise TaskFailed('max_targets must be 1 or more, got %d.' % self.params['max_targets'], field='max_targets')
         try:
             self.plan()
         except OktaApiError as exc:
             if not (exc.error_code == 'invalid_scope' and self.feature_scope):
-                module.fail_from_api_error(exc)
+                raise
             # The org refuses the feature's scope to this OAuth app (the feature is off, or the app may not have
             # it): no user can be done, nor even looked up. Each one is a clear skip, with Okta's answer.
             self.skip_reason = 'Okta refused the scope %s to this OAuth app (%s): the org lacks the feature or the ' \
@@ -320,8 +323,8 @@ class UserBulkRun(UserTargets):
         return [entry for entry in results if self.params['results'] == 'all' or entry['result'] not in succeeded]
 
     def finish(self, results, **extra):
-        """Exit (or fail) with the results, the per-result lists and counts, and one line that says it all.
-        ``extra`` goes into the result; an ``extra_msg`` is added to the line."""
+        """The task's result (for OktaModule.end): the results, the per-result lists and counts, one line that says
+        it all, and ``failed``. ``extra`` goes into the result; an ``extra_msg`` is added to the line."""
         module = self.module
         done, would = self.done_words
         extra_msg = extra.pop('extra_msg', '')
@@ -346,7 +349,8 @@ class UserBulkRun(UserTargets):
         failures = self._failures(results)
         outcome['msg'] = with_failures(line + self._groups_line() + ' (%d retries)%s' % (module.retries, extra_msg),
                                        module.stopped, failures)
-        (module.fail_json if module.stopped or failures else module.exit_json)(**outcome)
+        outcome['failed'] = bool(module.stopped or failures)
+        return outcome
 
     def _groups_line(self):
         if not self.groups:

@@ -359,7 +359,7 @@ def _absent_outcome(module, results, returned, unverified):
     outcome['msg'] = with_failures(line, module.stopped, failures)
     if module.stopped:
         outcome['stopped'] = module.stopped
-    outcome['failed_task'] = bool(module.stopped or failures)
+    outcome['failed'] = bool(module.stopped or failures)
     return outcome
 
 
@@ -409,9 +409,7 @@ def main():
     result = module.run(lambda: handlers[module.params['state']](module))
     if not module._diff:
         result.pop('diff', None)
-    if result.pop('failed_task', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    module.end(result)
 
 
 if __name__ == '__main__':

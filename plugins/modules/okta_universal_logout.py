@@ -152,7 +152,7 @@ def main():
         supports_check_mode=True,
     )
     logout = UniversalLogout(module)
-    logout.finish(logout.run())
+    module.end(logout.finish(logout.run()))
 
 
 if __name__ == '__main__':

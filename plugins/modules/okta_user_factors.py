@@ -211,10 +211,10 @@ def main():
     if module.check_mode:
         del counts['after']
     changed = [r for r in results if r['result'] == factors.done_result]
-    factors.finish(results, factors=counts,
-                   extra_msg='; factors: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())),
-                   diff=dict(before=dict((r['user'], r.get('factors_before')) for r in changed),
-                             after=dict((r['user'], r.get('factors_after', 0)) for r in changed)))
+    module.end(factors.finish(results, factors=counts,
+                              extra_msg='; factors: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())),
+                              diff=dict(before=dict((r['user'], r.get('factors_before')) for r in changed),
+                                        after=dict((r['user'], r.get('factors_after', 0)) for r in changed))))
 
 
 if __name__ == '__main__':

@@ -199,8 +199,8 @@ def main():
     results = lifecycle.run()
     changed = [r for r in results if r['result'] == lifecycle.done_result]
     after = SUSPENDED if lifecycle.suspend else ACTIVE  # unsuspended and unlocked users are ACTIVE
-    lifecycle.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
-                                        after=dict((r['user'], after) for r in changed)))
+    module.end(lifecycle.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
+                                                   after=dict((r['user'], after) for r in changed))))
 
 
 if __name__ == '__main__':

@@ -135,7 +135,7 @@ def main():
     )
     module.validate_id_list('clients', module.params['clients'], KIND_CLIENT_ID)
     tokens = Tokens(module, revoke=True)
-    tokens.finish_with_counts(tokens.run())
+    module.end(tokens.finish_with_counts(tokens.run()))
 
 
 if __name__ == '__main__':

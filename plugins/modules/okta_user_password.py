@@ -253,8 +253,8 @@ def main():
         extra['temp_passwords'] = dict((t.name, password.temp_passwords[t.user_id]) for t in password.targets
                                        if t.same_user_as is None and t.user_id in password.temp_passwords)
         extra['extra_msg'] = '; %d temporary passwords in temp_passwords' % len(extra['temp_passwords'])
-    password.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
-                                       after=dict((r['user'], PASSWORD_EXPIRED) for r in changed)), **extra)
+    module.end(password.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
+                                                  after=dict((r['user'], PASSWORD_EXPIRED) for r in changed)), **extra))
 
 
 if __name__ == '__main__':

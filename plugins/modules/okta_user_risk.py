@@ -153,8 +153,8 @@ def main():
     risk = Risk(module)
     results = risk.run()
     changed = [r for r in results if r['result'] == risk.done_result]
-    risk.finish(results, diff=dict(before=dict((r['user'], r.get('risk_before')) for r in changed),
-                                   after=dict((r['user'], module.params['risk_level']) for r in changed)))
+    module.end(risk.finish(results, diff=dict(before=dict((r['user'], r.get('risk_before')) for r in changed),
+                                              after=dict((r['user'], module.params['risk_level']) for r in changed))))
 
 
 if __name__ == '__main__':

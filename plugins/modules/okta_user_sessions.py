@@ -325,8 +325,8 @@ def main():
     unverified = []
     if module.params['verify'] and not module.check_mode and not module.stopped:
         unverified = module.run(lambda: revoker.verify(results, started - 60))
-    revoker.finish(results, unverified=unverified, extra_msg='; %d sign-outs not (yet) in the System Log: see unverified'
-                   % len(unverified) if unverified else '')
+    module.end(revoker.finish(results, unverified=unverified, extra_msg='; %d sign-outs not (yet) in the System Log: see unverified'
+                              % len(unverified) if unverified else ''))
 
 
 if __name__ == '__main__':
