@@ -231,7 +231,7 @@ class UserTargets:
         return plan
 
 
-class UserBulkRun(UserTargets):
+class UserBulkRun(object):
     """A task that does one thing to each user of the plan: plan, guardrails, the bulk run with its journal
     and progress, the per-user results and the summary. Subclasses give ``act(target)`` (the outcome of one
     user: ``done_result`` or another result) and ``calls_per_user`` ({bucket: calls}).
@@ -245,6 +245,14 @@ class UserBulkRun(UserTargets):
     calls_per_user = {}
     also_final = ()  # outcomes besides done_result after which a user needs nothing more (``unchanged``)
     feature_scope = None  # the OAuth scope of a feature the org may lack (its refusal skips every user)
+
+    def __init__(self, module, resolve_all_ids=False):
+        self.module = module
+        self.params = module.params
+        self.people = UserTargets(module, resolve_all_ids)  # the plan: who, found how, protected or not
+        self.client = module.client
+        self.plan_summary = None
+        self.skip_reason = None
 
     @property
     def final_results(self):
@@ -261,7 +269,7 @@ class UserBulkRun(UserTargets):
     def _act_or_skip(self, target):
         if target.outcome is not None or target.same_user_as is not None:
             return target.outcome or {'result': 'pending'}
-        if getattr(self, 'skip_reason', None):
+        if self.skip_reason:
             return {'result': SKIPPED, 'msg': self.skip_reason}
         try:
             return self.act(target)
@@ -284,7 +292,7 @@ class UserBulkRun(UserTargets):
         if self.params['max_targets'] < 1:
             raise TaskFailed('max_targets must be 1 or more, got %d.' % self.params['max_targets'], field='max_targets')
         try:
-            self.plan()
+            self.people.plan()
         except OktaApiError as exc:
             if not (exc.error_code == 'invalid_scope' and self.feature_scope):
                 raise
@@ -292,13 +300,13 @@ class UserBulkRun(UserTargets):
             # it): no user can be done, nor even looked up. Each one is a clear skip, with Okta's answer.
             self.skip_reason = 'Okta refused the scope %s to this OAuth app (%s): the org lacks the feature or the ' \
                                'app may not have the scope' % (self.feature_scope, exc.error_summary)
-            self.targets = [Target(name) for name in self.users]
-            for target in self.targets:
+            self.people.targets = [Target(name) for name in self.people.users]
+            for target in self.people.targets:
                 target.outcome = {'result': SKIPPED, 'msg': self.skip_reason, 'status': exc.status}
-        self.plan_summary = self.summary_of_plan(self.calls_per_user)
-        self.refuse_over_max_targets(self.plan_summary)
+        self.plan_summary = self.people.summary_of_plan(self.calls_per_user)
+        self.people.refuse_over_max_targets(self.plan_summary)
         # A person named twice (a login and an ID, say) gets one call, whose outcome the second name shares.
-        seconds = set(t.user_id for t in self.targets if t.same_user_as is not None)
+        seconds = set(t.user_id for t in self.people.targets if t.same_user_as is not None)
         first_outcomes = {}
         succeeded = set(self.final_results) | {SKIPPED_DONE}
 
@@ -309,8 +317,8 @@ class UserBulkRun(UserTargets):
                                                       if k in entry)
             return self.params['results'] == 'all' or entry['result'] not in succeeded
 
-        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.targets, 'target', self.final_results,
-                                                     total=len(self.targets), plan=self.plan_summary, keep=keep))
+        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.people.targets, 'target', self.final_results,
+                                                     total=len(self.people.targets), plan=self.plan_summary, keep=keep))
         for entry in results:
             target = entry.pop('target')
             entry['user'] = target.name
@@ -337,7 +345,7 @@ class UserBulkRun(UserTargets):
         if self.params['results'] != 'all':
             del by_result[self.done_result]  # the people done are in the journal, not in the result
         outcome = dict(changed=summary[self.done_result] > 0, results=results if self.params['results'] != 'none' else [],
-                       groups=self.group_results, summary=summary, plan=self.plan_summary,
+                       groups=self.people.group_results, summary=summary, plan=self.plan_summary,
                        skipped_protected=[r['user'] for r in results if r['result'] == SKIPPED_PROTECTED],
                        **by_result)
         outcome.update(extra)
@@ -353,18 +361,18 @@ class UserBulkRun(UserTargets):
         return outcome
 
     def _groups_line(self):
-        if not self.groups:
+        if not self.people.groups:
             return ''
-        missing = sum(1 for g in self.group_results if g['result'] == NOT_FOUND)
-        failed = sum(1 for g in self.group_results if g['result'] == FAILED)
-        return '; groups: %d found, %d not found, %d failed' % (len(self.group_results) - missing - failed, missing,
+        missing = sum(1 for g in self.people.group_results if g['result'] == NOT_FOUND)
+        failed = sum(1 for g in self.people.group_results if g['result'] == FAILED)
+        return '; groups: %d found, %d not found, %d failed' % (len(self.people.group_results) - missing - failed, missing,
                                                                  failed)
 
     def _failures(self, results):
         """Why the run fails (``(reason, is a failed user)`` pairs): users that failed, groups missing or unreadable
         (some of their members may be left out), users named and not found with fail_on_not_found."""
         reasons = [('%s: %s' % (r['user'], r.get('msg')), True) for r in results if r['result'] == FAILED]
-        reasons += [('group %s: %s' % (g['group'], g.get('msg')), False) for g in self.group_results
+        reasons += [('group %s: %s' % (g['group'], g.get('msg')), False) for g in self.people.group_results
                     if g['result'] in (NOT_FOUND, FAILED)]
         named_but_missing = [r['user'] for r in results if r['result'] == NOT_FOUND and 'via_group' not in r]
         if named_but_missing and self.params['fail_on_not_found']:

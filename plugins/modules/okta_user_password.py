@@ -250,7 +250,7 @@ def main():
     extra = {}
     if password.keep and not module.check_mode:
         # From the run itself, not from the results returned (which may leave out the users done).
-        extra['temp_passwords'] = dict((t.name, password.temp_passwords[t.user_id]) for t in password.targets
+        extra['temp_passwords'] = dict((t.name, password.temp_passwords[t.user_id]) for t in password.people.targets
                                        if t.same_user_as is None and t.user_id in password.temp_passwords)
         extra['extra_msg'] = '; %d temporary passwords in temp_passwords' % len(extra['temp_passwords'])
     module.end(password.finish(results, diff=dict(before=dict((r['user'], r.get('status_before')) for r in changed),
