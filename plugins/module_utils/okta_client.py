@@ -41,7 +41,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without requests
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '0.1.0'  # galaxy.yml's version (test_okta_client checks that they agree)
+_TRY_AGAIN = object()  # what _body() gives for an unreadable answer the retry policy repeats
 
 LOOPBACK_NAMES = ('localhost',)
 DEFAULT_PORTS = {'https': 443, 'http': 80}
@@ -249,21 +250,9 @@ class OktaClient:
             self.rate_limiter.acquire(bucket)
             self._count(retried=retrying)
             retrying = True
-            try:
-                response = self._send(method, url, params, json, form, send)
-            except (requests.exceptions.RequestException, TransportError) as exc:
-                # urllib3's own errors: requests lets some through unwrapped (a 3xx body cut short, say).
-                retry = policy.after_connection_error(not isinstance(exc, requests.exceptions.ConnectTimeout),
-                                                      _certificate_refused(exc))
-                if retry is None:
-                    raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
-                                       method=method, path=shown_path)
-                self._wait(retry)
-                continue
-            except (UnicodeDecodeError, ValueError) as exc:  # after RequestException, some of which are ValueErrors
-                # requests reads a 3xx answer's Location even when it does not follow it.
-                raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
-                                   % (method, shown_path, exc.__class__.__name__), method=method, path=shown_path)
+            response = self._attempt(method, url, shown_path, policy, idempotent, (params, json, form, send))
+            if response is None:
+                continue  # a connection error, waited out
             if response.status_code == 401 and not renewed and 'auth' not in send and getattr(self.session.auth, 'renew', None):
                 # An access token can expire or be revoked mid-run: get a new one, once per call.
                 renewed = True
@@ -276,17 +265,44 @@ class OktaClient:
             if response.status_code >= 300:
                 raise self._error_from(method, shown_path, response)
             self.in_flight.succeeded()
-            try:
-                return response, (response.json() if response.content else None)
-            except (ValueError, RecursionError):
-                # A body cut short by a proxy or a dropped connection: the call may be repeated if safe.
-                retry = policy.after_unreadable_body()
-                if retry is None:
-                    raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
-                                       % (method, shown_path, response.status_code, len(response.content)),
-                                       status=response.status_code, method=method, path=shown_path,
-                                       request_id=response.headers.get('X-Okta-Request-Id'))
-                self._wait(retry)
+            body = self._body(method, shown_path, response, policy)
+            if body is not _TRY_AGAIN:
+                return response, body
+
+    def _attempt(self, method, url, shown_path, policy, idempotent, request):
+        """The answer to one attempt, or None when it met a connection error that the policy retries (after the
+        wait); OktaApiError when it does not."""
+        try:
+            return self._send(method, url, *request)
+        except (requests.exceptions.RequestException, TransportError) as exc:
+            # urllib3's own errors: requests lets some through unwrapped (a 3xx body cut short, say).
+            retry = policy.after_connection_error(not isinstance(exc, requests.exceptions.ConnectTimeout),
+                                                  _certificate_refused(exc))
+            if retry is None:
+                raise OktaApiError(self._connection_message(method, shown_path, exc, idempotent),
+                                   method=method, path=shown_path)
+            self._wait(retry)
+            return None
+        except (UnicodeDecodeError, ValueError) as exc:  # after RequestException, some of which are ValueErrors
+            # requests reads a 3xx answer's Location even when it does not follow it.
+            raise OktaApiError('Okta answered %s %s with a redirect whose Location cannot be read (%s); not followed.'
+                               % (method, shown_path, exc.__class__.__name__), method=method, path=shown_path)
+
+    def _body(self, method, shown_path, response, policy):
+        """The 2xx answer's body parsed from JSON (None when empty), or _TRY_AGAIN when it cannot be read and the
+        policy repeats the call (after the wait)."""
+        try:
+            return response.json() if response.content else None
+        except (ValueError, RecursionError):
+            # A body cut short by a proxy or a dropped connection: the call may be repeated if safe.
+            retry = policy.after_unreadable_body()
+            if retry is None:
+                raise OktaApiError('Okta answered %s %s with HTTP %s but a body that is not valid JSON (%d bytes).'
+                                   % (method, shown_path, response.status_code, len(response.content)),
+                                   status=response.status_code, method=method, path=shown_path,
+                                   request_id=response.headers.get('X-Okta-Request-Id'))
+            self._wait(retry)
+            return _TRY_AGAIN
 
     def _send(self, method, url, params, json, form, send):
         with self.in_flight:

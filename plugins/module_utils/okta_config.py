@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - ansible-core requires PyYAML
     HAS_YAML = False
 
 CONFIG_FILE = '~/.okta/okta.yaml'
+# What an error about the file as a whole (not one of its keys) names as the field at fault.
+CONFIG_FILE_FIELD = 'config_file'
 SSWS, BEARER, PRIVATE_KEY = 'SSWS', 'Bearer', 'PrivateKey'
 AUTHORIZATION_MODES = (SSWS, BEARER, PRIVATE_KEY)
 CREDENTIALS = ('api_token', 'access_token', 'client_id', 'private_key')
@@ -95,32 +97,32 @@ def _file_layer(path):
     if not os.path.isfile(path):
         return {}
     if not HAS_YAML:
-        raise OktaConfigError('org_url', 'PyYAML is needed to read %s' % path)
+        raise OktaConfigError(CONFIG_FILE_FIELD, 'PyYAML is needed to read %s' % path)
     try:
         with open(path, 'rb') as handle:
             document = yaml.safe_load(handle.read().decode('utf-8'))
     except UnicodeDecodeError:
-        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: it is not UTF-8 text.' % path)
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: it is not UTF-8 text.' % path)
     except RecursionError:  # PyYAML reads nested collections recursively
-        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: it nests too deeply.' % path)
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: it nests too deeply.' % path)
     except (yaml.YAMLError, IOError, OSError) as exc:
-        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: %s' % (path, exc))
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: %s' % (path, exc))
     except Exception as exc:  # PyYAML's constructors let their own errors through: "!!int x", "!!float" with no value
-        raise OktaConfigError('org_url', '%s is not a readable Okta SDK configuration: a value cannot be read as '
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: a value cannot be read as '
                                          'its tag says (%s).' % (path, exc.__class__.__name__))
     client = document
     for key in ('okta', 'client'):
         if client is None:
             return {}
         if not isinstance(client, dict):
-            raise OktaConfigError('org_url', '%s: %s must be a mapping (okta.client.orgUrl, okta.client.token, ...), '
+            raise OktaConfigError(CONFIG_FILE_FIELD, '%s: %s must be a mapping (okta.client.orgUrl, okta.client.token, ...), '
                                              'not a %s.' % (path, 'the document' if key == 'okta' else 'okta',
                                                             type(client).__name__))
         client = client.get(key)
     if client is None:
         return {}
     if not isinstance(client, dict):
-        raise OktaConfigError('org_url', '%s: okta.client must be a mapping, not a %s.' % (path, type(client).__name__))
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s: okta.client must be a mapping, not a %s.' % (path, type(client).__name__))
     layer = {}
     for setting, key in CONFIG_FILE_KEYS.items():
         value = client.get(key)
@@ -162,7 +164,24 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
     task_mode = layers[0].get('authorization_mode', (None,))[0]
     if ('org_url' not in layers[0] and 'org_url' not in layers[1]) or _credential_layer(layers, task_mode) is None:
         layers.append(_file_layer(config_file))
+    values, sources = _taken(layers, task_mode, config_file)
+    settings = Settings(values, sources)
+    mode = _authorization_mode(values, sources, settings)
+    for unused in [c for c in CREDENTIALS if values.get(c) and c not in NEEDED[mode]]:
+        values.pop(unused)
+    values['authorization_mode'] = mode
+    sources.setdefault('authorization_mode', 'inferred from the credential given')
+    if mode == PRIVATE_KEY:
+        values['scopes'] = _split_scopes(values.get('scopes') or default_scopes)
+        sources.setdefault('scopes', 'the module default')
+        if not values['scopes']:
+            raise OktaConfigError('scopes', 'scopes is empty; the OAuth grant needs at least one scope.')
+    return settings
 
+
+def _taken(layers, task_mode, config_file):
+    """``(values, sources)``: the org URL from the first source that has one, the credential from the first that
+    has one (the one ``task_mode`` needs, if the task chose)."""
     values, sources = {}, {}
     for layer in layers:
         if 'org_url' in layer:
@@ -183,8 +202,12 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
             values[setting], sources[setting] = credential_layer[setting]
     if task_mode is not None:
         values['authorization_mode'], sources['authorization_mode'] = layers[0]['authorization_mode']
-    settings = Settings(values, sources)
+    return values, sources
 
+
+def _authorization_mode(values, sources, settings):
+    """The mode the credential taken is used with (given, or inferred from the one credential set); raises
+    OktaConfigError when it is unknown, ambiguous or lacks what it needs."""
     mode = values.get('authorization_mode')
     if mode is not None and mode not in AUTHORIZATION_MODES:
         raise OktaConfigError('authorization_mode', '%s is %r; it must be one of %s.'
@@ -207,13 +230,4 @@ def resolve(params, environ=None, config_file=CONFIG_FILE, default_scopes=()):
                               % (mode, ' and '.join(needed), ' and '.join(missing), 'is' if len(missing) == 1 else 'are',
                                  ', '.join(settings.where(c) for c in present + ['authorization_mode']
                                            if c in sources) or 'nothing'))
-    for unused in [c for c in present if c not in needed]:
-        values.pop(unused)
-    values['authorization_mode'] = mode
-    sources.setdefault('authorization_mode', 'inferred from the credential given')
-    if mode == PRIVATE_KEY:
-        values['scopes'] = _split_scopes(values.get('scopes') or default_scopes)
-        sources.setdefault('scopes', 'the module default')
-        if not values['scopes']:
-            raise OktaConfigError('scopes', 'scopes is empty; the OAuth grant needs at least one scope.')
-    return settings
+    return mode

@@ -275,6 +275,22 @@ def summarize(events):
     )
 
 
+def checked_window(module):
+    """The times to read between (``since``, ``until``), the paging options checked first."""
+    params = module.params
+    if not 1 <= params['page_size'] <= 1000:
+        module.fail_json(msg='page_size must be between 1 and 1000, got %d.' % params['page_size'], field='page_size')
+    if params['max_events'] < 1:
+        module.fail_json(msg='max_events must be 1 or more, got %d.' % params['max_events'], field='max_events')
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = dict(since=to_okta_time(module, 'since', params['since'], now),
+                  until=to_okta_time(module, 'until', params['until'] or 'now', now))
+    if window['since'] >= window['until']:
+        module.fail_json(msg='since (%s) must be before until (%s).' % (window['since'], window['until']),
+                         field='since')
+    return window
+
+
 def main():
     module = OktaModule(
         argument_spec=dict(
@@ -295,16 +311,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if not 1 <= params['page_size'] <= 1000:
-        module.fail_json(msg='page_size must be between 1 and 1000, got %d.' % params['page_size'], field='page_size')
-    if params['max_events'] < 1:
-        module.fail_json(msg='max_events must be 1 or more, got %d.' % params['max_events'], field='max_events')
-    now = datetime.datetime.now(datetime.timezone.utc)
-    window = dict(since=to_okta_time(module, 'since', params['since'], now),
-                  until=to_okta_time(module, 'until', params['until'] or 'now', now))
-    if window['since'] >= window['until']:
-        module.fail_json(msg='since (%s) must be before until (%s).' % (window['since'], window['until']),
-                         field='since')
+    window = checked_window(module)
     filter_expression = build_filter(module)
 
     def read():

@@ -24,7 +24,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_config import (
-    AUTHORIZATION_MODES, CONFIG_FILE_KEYS, ENVIRONMENT, NEEDED, SETTINGS, OktaConfigError, resolve)
+    AUTHORIZATION_MODES, CONFIG_FILE_FIELD, CONFIG_FILE_KEYS, ENVIRONMENT, NEEDED, SETTINGS, OktaConfigError, resolve)
 from ansible_collections.identity.okta.tests.unit.fuzz.fuzzing import ANY_TEXT, JSON_VALUES, fuzz_settings
 
 FILE_KEYS = list(CONFIG_FILE_KEYS.values()) + ['orgurl', 'token ', 'OrgUrl', 'client', 'okta']
@@ -92,7 +92,7 @@ def resolve_or_refuse(trial, params, environ, path):
     try:
         connection = resolve(params, environ=environ, config_file=path)
     except OktaConfigError as exc:
-        assert exc.field in SETTINGS, 'the error names %r, which is not a setting' % exc.field
+        assert exc.field in SETTINGS + (CONFIG_FILE_FIELD,), 'the error names %r, neither a setting nor the file' % exc.field
         assert str(exc), 'empty message'
         trial.refused()
         return None

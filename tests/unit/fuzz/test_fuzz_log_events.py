@@ -148,7 +148,7 @@ def test_fuzz_poller_options(tally, options):
         try:
             poller = poller_for(options)
         except OktaConfigError as exc:
-            assert exc.field in SETTINGS + ('timeout', 'max_retries', 'max_api_share', 'requests'), exc.field
+            assert exc.field in SETTINGS + ('timeout', 'max_retries', 'max_api_share', 'requests', 'config_file'), exc.field
             trial.refused()
             return
         except ValueError as exc:

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
 import threading
 import time
 
@@ -265,6 +267,14 @@ def test_every_request_names_the_collection_in_its_user_agent(okta_sim):
     okta_api.get_user(client, 'user1@example.com')
     agent = running.requests_log()[-1]['userAgent']
     assert agent.startswith('identity.okta/%s ansible-core/2.19.14 python/' % COLLECTION_VERSION)
+
+
+def test_the_user_agent_version_is_galaxy_yml_s():
+    """COLLECTION_VERSION repeats galaxy.yml (a module cannot read the file at run time): they must agree."""
+    galaxy = os.path.join(os.path.dirname(__file__), *([os.pardir] * 4 + ['galaxy.yml']))
+    with open(galaxy) as handle:
+        version = re.search(r'^version:\s*(\S+)', handle.read(), re.M).group(1)
+    assert COLLECTION_VERSION == version
 
 
 def test_access_token_is_sent_as_bearer(okta_sim):

@@ -152,8 +152,8 @@ def test_a_config_file_that_is_not_utf8_does_not_matter_when_the_task_sets_every
 
 
 @pytest.mark.parametrize('text, field, words', [
-    ('okta:\n  client: [1, 2]\n', 'org_url', 'okta.client must be a mapping'),
-    ('okta: [1, 2]\n', 'org_url', 'okta must be a mapping'),
+    ('okta:\n  client: [1, 2]\n', 'config_file', 'okta.client must be a mapping'),
+    ('okta: [1, 2]\n', 'config_file', 'okta must be a mapping'),
     ('okta:\n  client:\n    orgUrl: [1, 2]\n', 'org_url', 'okta.client.orgUrl must be a string'),
     ('okta:\n  client:\n    orgUrl: https://file.okta.com\n    token: 12\n', 'api_token', 'okta.client.token must be a string'),
     ('okta:\n  client:\n    orgUrl: https://file.okta.com\n    scopes: [1]\n', 'scopes', 'okta.client.scopes must be'),
