@@ -144,3 +144,14 @@ def test_each_omission_is_named():
     assert checklist_problems('okta_listed', True, False, group, []) == [
         'its action plugin is not an OktaBulkAction (no live plan and progress)']
     assert checklist_problems('okta_info', False, None, ['okta_info'], []) == [], 'a module that acts on one item'
+
+
+def test_the_architecture_names_every_shared_file():
+    """docs/architecture.md shows where each concern lives: every file of the shared code is named there."""
+    with open(os.path.join(COLLECTION, 'docs', 'architecture.md')) as handle:
+        architecture = handle.read()
+    shared = [name for folder in ('module_utils', 'plugin_utils', 'doc_fragments', 'filter')
+              for name in sorted(os.listdir(os.path.join(COLLECTION, 'plugins', folder)))
+              if name.endswith('.py') and name != '__init__.py']
+    assert len(shared) > 25
+    assert [name for name in shared if name not in architecture] == []
