@@ -114,8 +114,8 @@ def test_a_person_named_by_login_in_another_case_by_id_and_in_a_group_is_one_tar
 def test_an_id_named_after_its_login_is_a_second_name_in_check_mode_too_and_an_unknown_id_is_not_found(okta_sim):
     running = okta_sim(users=2)
     ids = ids_by_login(running)
-    people = planned(running, _ansible_check_mode=True, users=[ids['user2@example.com'], 'User2@Example.com',
-                                                                '00uNoSuchUser0000000'])
+    named = [ids['user2@example.com'], 'User2@Example.com', '00uNoSuchUser0000000']
+    people = planned(running, _ansible_check_mode=True, users=named)
     assert shown(people.targets) == [
         (ids['user2@example.com'], ids['user2@example.com'], None, None, None),
         ('User2@Example.com', ids['user2@example.com'], None, ids['user2@example.com'], None),

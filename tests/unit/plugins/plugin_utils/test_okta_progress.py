@@ -283,9 +283,12 @@ def test_check_mode_shows_the_plan_from_the_result(okta_sim, capsys, display):
     assert result['plan']['calls'] == {}, 'check mode makes no call: none are shown'
 
 
-@pytest.mark.xfail(strict=True, raises=AnsibleActionFail, reason='bug: OktaBulkAction (plugin_utils/okta_progress.py) does not set _supports_async, '
-                                       'so ActionBase.run refuses every task with async: ("This action ... does not support '
-                                       'async"), although run() means to run such a task without live lines')
+ASYNC_REFUSED = ('bug: OktaBulkAction (plugin_utils/okta_progress.py) does not set _supports_async, so ActionBase.run refuses '
+                 'every task with async: ("This action ... does not support async"), although run() means to run such a '
+                 'task without live lines')
+
+
+@pytest.mark.xfail(strict=True, raises=AnsibleActionFail, reason=ASYNC_REFUSED)
 def test_an_async_task_runs_without_live_lines(okta_sim, capsys, display):
     running = okta_sim(users=1, sessions_per_user=1)
     args = users_args(running, 1)
