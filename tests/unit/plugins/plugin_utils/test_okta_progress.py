@@ -210,7 +210,7 @@ class InProcessAction(ActionModule):
     def __init__(self, capsys, args, transport='local', check_mode=False, async_val=0):
         task = Namespace(args=args, action='identity.okta.okta_user_sessions', async_val=async_val, check_mode=check_mode)
         connection = Namespace(transport=transport, _shell=Namespace(tmpdir=None))
-        super(InProcessAction, self).__init__(task, connection, Namespace(check_mode=check_mode), None, None)
+        super(InProcessAction, self).__init__(task, connection, Namespace(check_mode=check_mode), None, None, None)
         self.capsys = capsys
         self.sent = None
         self.ended = None
