@@ -213,3 +213,11 @@ def unknown_args(args, spec):
     if not isinstance(args, Mapping):
         return []
     return sorted(str(name) for name in args if name not in spec)
+
+
+def warn_unknown_args(args, spec, source, logger):
+    """Warn, through ``logger``, of each option of ``args`` that ``spec`` does not have: it is ignored."""
+    unknown = unknown_args(args, spec)
+    if unknown:
+        logger.warning('Ignoring unknown option%s of identity.okta.%s: %s.', 's' if len(unknown) > 1 else '', source,
+                       ', '.join(unknown))

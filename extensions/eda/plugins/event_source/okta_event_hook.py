@@ -126,6 +126,8 @@ EXAMPLES = r'''
         port: 5000
         certfile: /etc/eda/tls/okta-hook.pem
         # authorization: from the environment variable OKTA_EVENT_HOOK_AUTHORIZATION
+        # A burst of reports within a second starts one sign-out for everyone in it.
+        batch_window: 1
   rules:
     - name: Suspicious activity reported
       condition: event.eventType == "user.account.report_suspicious_activity_by_enduser"
@@ -133,7 +135,7 @@ EXAMPLES = r'''
         run_module:
           name: identity.okta.okta_user_sessions
           module_args:
-            users: ["{{ event.actor.id }}"]
+            users: "{{ event.okta_batch.actor_ids }}"
             oauth_tokens: true
 '''
 
@@ -144,6 +146,7 @@ import json
 import logging
 import os
 import re
+import runpy
 import ssl
 import sys
 
@@ -153,16 +156,11 @@ try:
 except ImportError:
     HAS_AIOHTTP = False
 
-try:
-    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
-    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
-except ImportError:
-    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
-    # this file) makes the collection it belongs to importable, for the argument checks both sources share.
-    import runpy
-    runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
-    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
-    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
+# ansible-rulebook runs a source with runpy, without a collection loader: _collection_path.py puts the collection
+# this file belongs to on sys.path first, so that the imports below are of this copy.
+_BOOTSTRAP = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
+from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, warn_unknown_args
+from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 
 LOGGER = logging.getLogger('identity.okta.okta_event_hook')
 
@@ -473,10 +471,7 @@ def _check_args(args):
         LOGGER.warning('server: asyncio is no longer a server of its own; serving with aiohttp.')
     options['server'] = 'aiohttp'
     options['ssl_context'] = _ssl_context(options)
-    unknown = unknown_args(args, ARG_SPEC)
-    if unknown:
-        LOGGER.warning('Ignoring unknown option%s of identity.okta.okta_event_hook: %s.',
-                       's' if len(unknown) > 1 else '', ', '.join(unknown))
+    warn_unknown_args(args, ARG_SPEC, 'okta_event_hook', LOGGER)
     return options
 
 
@@ -665,11 +660,6 @@ async def main(queue, args):
 
 if __name__ == '__main__':
     # Run by hand: OKTA_EVENT_HOOK_AUTHORIZATION=secret python okta_event_hook.py [port]; prints each event.
-
-    class MockQueue:
-        async def put(self, event):
-            print(json.dumps(event))
-            sys.stdout.flush()
-
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(main(MockQueue(), {'host': '127.0.0.1', 'port': int(sys.argv[1]) if len(sys.argv) > 1 else 5000}))
+    asyncio.run(main(_BOOTSTRAP['PrintingQueue'](),
+                     {'host': '127.0.0.1', 'port': int(sys.argv[1]) if len(sys.argv) > 1 else 5000}))

@@ -103,23 +103,16 @@ options:
     default: 100
   batch_window:
     description:
-      - More than V(0) groups the new events of each page read (what came since the last call, up to
-        O(page_size) events) before handing them to the rule engine as one event per group - the events that agree on
-        every O(batch_by) attribute - so that a burst for many people starts one action, not one per event. The event handed over is the group's first, with C(okta_batch) listing everyone in the group
-        (C(actor_ids), C(alternate_ids), C(uuids), C(count)); at most 100 people a group, more make more groups.
-      - V(0) hands over each event on its own, as it came (without C(okta_batch)).
-      - With it, an event that another grouping source of the same ansible-rulebook has handed over already
-        (the Event Hook and the poller bring the same event) is not handed over again.
-      - A rule on grouped events may test only O(batch_by) attributes, and acts on
-        C(event.okta_batch.actor_ids) (see docs/event-driven.md, "A noisy event stream").
-      - At most 60.
+      - More than V(0) hands the new events of each page read (up to O(page_size)) to the rule engine grouped - one
+        event per group of events that agree on every O(batch_by) attribute, with C(okta_batch) naming everyone
+        in it, as M(identity.okta.okta_event_hook) does with the events of its O(batch_window). How events are
+        grouped, the 100 people of a group at most, the de-duplication between the two sources and what a rule
+        on grouped events may test are described there.
+      - V(0) hands over each event as it came. At most 60.
     type: float
     default: 0
   batch_by:
-    description:
-      - The event attributes (dotted paths) that events of one group share, with O(batch_window).
-      - Name every attribute your rules' conditions test, so that a condition is true for every event of a group
-        or for none.
+    description: The attributes that the events of one group share (see O(batch_window)).
     type: list
     elements: str
     default: [eventType, outcome.result, client.ipAddress]
@@ -222,6 +215,7 @@ import collections
 import json
 import logging
 import os
+import runpy
 import sys
 import tempfile
 import threading
@@ -234,17 +228,11 @@ except ImportError:  # pragma: no cover - Python 2 cannot run an asyncio plugin 
     from urllib import urlencode  # type: ignore
 
 
-try:
-    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
-    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
-except ImportError:
-    # ansible-rulebook runs this file with runpy, without Ansible's collection loader: _collection_path.py (beside
-    # this file) makes the collection it belongs to importable, so that there is one Okta client for modules and
-    # event sources.
-    import runpy
-    runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
-    from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, unknown_args
-    from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
+# ansible-rulebook runs a source with runpy, without a collection loader: _collection_path.py puts the collection
+# this file belongs to on sys.path first, so that the imports below are of this copy.
+_BOOTSTRAP = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
+from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, warn_unknown_args
+from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
 from ansible_collections.identity.okta.plugins.module_utils.okta_errors import OktaApiError, OktaLinkError
 from ansible_collections.identity.okta.plugins.module_utils.okta_rate_limit import int_header
@@ -302,10 +290,7 @@ def _check_args(args):
             raise ValueError('cursor_file is in a directory that does not exist: %s' % directory)
         if not os.access(directory, os.W_OK | os.X_OK):
             raise ValueError('cursor_file is in a directory the poller may not write to: %s' % directory)
-    unknown = unknown_args(args, ARG_SPEC)
-    if unknown:
-        LOGGER.warning('Ignoring unknown option%s of identity.okta.okta_system_log: %s.',
-                       's' if len(unknown) > 1 else '', ', '.join(unknown))
+    warn_unknown_args(args, ARG_SPEC, 'okta_system_log', LOGGER)
     return options
 
 
@@ -598,12 +583,6 @@ async def main(queue, args):
 
 if __name__ == '__main__':
     # Run by hand: OKTA_ORG_URL=... OKTA_API_TOKEN=... python okta_system_log.py [filter]; prints each event.
-
-    class MockQueue:
-        async def put(self, event):
-            print(json.dumps(event))
-            sys.stdout.flush()
-
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(main(MockQueue(), {'filter': sys.argv[1] if len(sys.argv) > 1 else None, 'since': '15m',
-                                   'interval': 5}))
+    asyncio.run(main(_BOOTSTRAP['PrintingQueue'](),
+                     {'filter': sys.argv[1] if len(sys.argv) > 1 else None, 'since': '15m', 'interval': 5}))
