@@ -11,6 +11,7 @@ Run A: identity.okta.revoke_on_event (Event Hook + System Log poller)
   - the hook answers Okta's verification GET, refuses deliveries without the secret (401),
     and a delivery with it signs the user out
   - one event seen by both sources signs its user out once
+  - a burst of 20 reports for two people, pushed to the hook, starts one action that signs both out
 Run B: identity.okta.revoke_on_system_log, started on run A's cursor file after run A was
   stopped with SIGTERM: what happened while nothing ran is acted on, nothing is repeated.
 Run C: identity.okta.keep_contained (poller, 2 s), contained_users user7 (by ID) and user8 (by login),
@@ -247,14 +248,33 @@ def run(venv, root, work):
             assert len(revocations_of(ids['user4@example.com'])) == 1, revocations_of(ids['user4@example.com'])
         check('an event from both sources signs its user out once', both_sources)
 
+        def burst():
+            # 20 reports for two people, one event a delivery, within the rulebook's 1 s batch window: one action.
+            started = time.monotonic()
+            for number in range(20):
+                login = ('user10@example.com', 'user12@example.com')[number % 2]
+                status, answer = hook(port, 'POST', delivery(synthetic(login, SUSPICIOUS)),
+                                      {'Content-Type': 'application/json', 'Authorization': HOOK_SECRET})
+                assert status == 200, (status, answer)
+            for login in ('user10@example.com', 'user12@example.com'):
+                a.wait_until('%s is signed out' % login, lambda login=login: sessions_of(login) == 0)
+            print('    a burst of 20 reports for 2 people: both signed out %.1f s after the first delivery'
+                  % (time.monotonic() - started))
+            time.sleep(4)  # time for more actions, had the burst started more
+            for login in ('user10@example.com', 'user12@example.com'):
+                assert len(revocations_of(ids[login])) == 1, revocations_of(ids[login])
+            assert a.text().count('PLAY RECAP') == 4, a.text().count('PLAY RECAP')
+        check('hook: a burst of reports for two people starts one action that signs both out', burst)
+
         def nobody_else():
             snapshot = state()
             for login in ('user3@example.com', 'user5@example.com', 'user11@example.com'):
                 assert sessions_of(login, snapshot) == 2, (login, sessions_of(login, snapshot))
             cleared = sorted(r['userId'] for r in snapshot['revocations'] if r['kind'] == 'user')
-            assert cleared == sorted(ids[u + '@example.com'] for u in ('user1', 'user2', 'user4')), cleared
-            assert a.text().count('PLAY RECAP') == 3, a.text().count('PLAY RECAP')
-        check('nobody else was signed out, and three actions ran', nobody_else)
+            assert cleared == sorted(ids[u + '@example.com'] for u in ('user1', 'user2', 'user4', 'user10', 'user12')), \
+                cleared
+            assert a.text().count('PLAY RECAP') == 4, a.text().count('PLAY RECAP')
+        check('nobody else was signed out, and four actions ran', nobody_else)
     finally:
         status = a.stop() if a.process.poll() is None else a.process.returncode
         print('    run A stopped with SIGTERM (exit status %s); log: %s' % (status, a.log_path))
