@@ -74,13 +74,8 @@ options:
   scopes:
     description:
       - OAuth scopes to request with O(client_id) and O(private_key).
-      - Defaults to the least each module needs - C(okta.sessions.read), C(okta.sessions.manage) and
-        C(okta.logs.read) (for O(ignore:verify)) for M(identity.okta.okta_session), C(okta.sessions.read) for
-        M(identity.okta.okta_session_info), C(okta.users.read), C(okta.users.manage), C(okta.groups.read) and
-        C(okta.logs.read) for M(identity.okta.okta_user_sessions) and M(identity.okta.okta_user_watch), C(okta.logs.read) for
-        M(identity.okta.okta_log_info),
-        C(okta.users.read), C(okta.users.manage) and C(okta.groups.read) for M(identity.okta.okta_user_lifecycle),
-        M(identity.okta.okta_user_password) and M(identity.okta.okta_user_factors).
+      - Defaults to the least the module needs, which its notes name - for example C(okta.users.read),
+        C(okta.users.manage) and C(okta.groups.read) for a module that acts on users named by login or group.
       - Falls back to E(OKTA_CLIENT_SCOPES) (comma separated) and C(okta.client.scopes).
     type: list
     elements: str

@@ -75,6 +75,8 @@ options:
     default: all
 notes:
   - O(concurrency) and O(max_api_share) apply to O(session_ids); other operations make one or two calls.
+  - Needs an admin API token, or an OAuth credential with the scopes C(okta.sessions.read) and
+    C(okta.sessions.manage) (and C(okta.logs.read) for O(verify)).
 seealso:
   - module: identity.okta.okta_session_info
   - module: identity.okta.okta_user_sessions

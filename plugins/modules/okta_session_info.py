@@ -42,6 +42,8 @@ options:
     type: str
 requirements:
   - jmespath (for O(query))
+notes:
+  - Needs an admin API token, or an OAuth credential with the scope C(okta.sessions.read).
 seealso:
   - module: identity.okta.okta_session
 '''

@@ -39,6 +39,8 @@ attributes:
     support: none
 notes:
   - Okta answers 204 whether or not the user had anything to revoke, so each user found is reported as changed.
+  - Besides C(okta.universalLogout.manage), the OAuth credential needs C(okta.users.read) and C(okta.groups.read)
+    to look up logins and groups.
 seealso:
   - module: identity.okta.okta_user_sessions
   - module: identity.okta.okta_user_oauth_tokens

@@ -65,7 +65,7 @@ options:
     default: true
 notes:
   - Needs an admin API token, or an access token with the C(okta.users.manage) scope (and C(okta.users.read),
-    C(okta.groups.read) to look up logins and groups).
+    C(okta.groups.read) to look up logins and groups; C(okta.logs.read) for O(verify)).
   - Sessions created for web or native apps are not cleared by this Okta call.
 seealso:
   - module: identity.okta.okta_session

@@ -76,7 +76,8 @@ options:
     type: bool
     default: true
 notes:
-  - Needs the scopes C(okta.logs.read), C(okta.users.read) and C(okta.users.manage) with an OAuth credential.
+  - Needs the scopes C(okta.logs.read), C(okta.users.read), C(okta.users.manage) and C(okta.groups.read) (for
+    O(groups)) with an OAuth credential.
 seealso:
   - module: identity.okta.okta_user_sessions
   - module: identity.okta.okta_log_info

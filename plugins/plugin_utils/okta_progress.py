@@ -128,6 +128,7 @@ class OktaBulkAction(ActionBase):
     """Runs a bulk module; shows its plan and progress live when it runs on the controller."""
 
     TRANSFERS_FILES = False
+    _supports_async = True  # an async task runs the module as Ansible's async wrapper does, without live lines
 
     def run(self, tmp=None, task_vars=None):
         result = super(OktaBulkAction, self).run(tmp, task_vars)
@@ -145,15 +146,21 @@ class OktaBulkAction(ActionBase):
             prefix = '%s | %s' % (task_vars.get('inventory_hostname', 'localhost'), self._task.action.split('.')[-1])
             follower = JournalFollower(path, prefix)
             follower.start()
+        wrap_async = self._task.async_val and not self._connection.has_native_async
         try:
             result.update(self._execute_module(module_name=self._task.action, module_args=args,
-                                               task_vars=task_vars))
+                                               task_vars=task_vars, wrap_async=wrap_async))
         finally:
             if follower is not None:
                 follower.stop()
             if temporary is not None:
+                # The journal was the display's, not the task's: it is gone, and so is what names it.
                 shutil.rmtree(temporary, ignore_errors=True)
                 result.get('invocation', {}).get('module_args', {}).pop('journal', None)
+                result.pop('run_id', None)
+                result.pop('journal_run', None)
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
         if self._play_context.check_mode and isinstance(result.get('plan'), dict):
             prefix = '%s | %s' % (task_vars.get('inventory_hostname', 'localhost'), self._task.action.split('.')[-1])
             display.display('%s: %s' % (prefix, describe(dict(result['plan'], event='plan'))))

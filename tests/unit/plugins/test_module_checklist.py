@@ -106,6 +106,15 @@ def checklist_problems(name, bulk, action, group, runs):
 
 
 @pytest.mark.parametrize('name', module_names())
+def test_every_module_names_the_oauth_scopes_it_asks_for(name, monkeypatch):
+    """A module's default scopes (what an OAuth credential must be granted) are each named in its documentation."""
+    module = importlib.import_module('%s.modules.%s' % (PACKAGE, name))
+    scopes = okta_module_kwargs(module, monkeypatch).get('default_scopes')
+    assert scopes, '%s asks for no OAuth scope (OktaModule default_scopes)' % name
+    assert [scope for scope in scopes if 'C(%s)' % scope not in module.DOCUMENTATION] == [], name
+
+
+@pytest.mark.parametrize('name', module_names())
 def test_every_module_has_what_the_checklist_asks(name, monkeypatch):
     module = importlib.import_module('%s.modules.%s' % (PACKAGE, name))
     bulk = bool(okta_module_kwargs(module, monkeypatch).get('bulk'))
