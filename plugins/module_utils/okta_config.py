@@ -108,16 +108,16 @@ def _file_layer(path):
     except (yaml.YAMLError, IOError, OSError) as exc:
         raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: %s' % (path, exc))
     except Exception as exc:  # PyYAML's constructors let their own errors through: "!!int x", "!!float" with no value
-        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: a value cannot be read as '
-                                         'its tag says (%s).' % (path, exc.__class__.__name__))
+        raise OktaConfigError(CONFIG_FILE_FIELD, '%s is not a readable Okta SDK configuration: a value cannot be read '
+                                                 'as its tag says (%s).' % (path, exc.__class__.__name__))
     client = document
     for key in ('okta', 'client'):
         if client is None:
             return {}
         if not isinstance(client, dict):
-            raise OktaConfigError(CONFIG_FILE_FIELD, '%s: %s must be a mapping (okta.client.orgUrl, okta.client.token, ...), '
-                                             'not a %s.' % (path, 'the document' if key == 'okta' else 'okta',
-                                                            type(client).__name__))
+            raise OktaConfigError(CONFIG_FILE_FIELD, '%s: %s must be a mapping (okta.client.orgUrl, okta.client.token, '
+                                                     '...), not a %s.' % (path, 'the document' if key == 'okta' else 'okta',
+                                                                          type(client).__name__))
         client = client.get(key)
     if client is None:
         return {}

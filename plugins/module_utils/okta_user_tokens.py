@@ -67,4 +67,4 @@ class Tokens(UserBulkRun):
             counts['after'] = self.counted['after']
         changed = self.revoke and counts['before'] > 0 and counts['before'] != counts.get('after')
         return self.finish(results, tokens=counts, changed=changed,
-                    extra_msg='; tokens: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())))
+                           extra_msg='; tokens: %s' % ', '.join('%d %s' % (n, k) for k, n in sorted(counts.items())))

@@ -37,7 +37,6 @@ SKIPPED_PROTECTED = 'skipped_protected'
 SKIPPED = 'skipped'
 
 
-
 class UserNotFound(Exception):
     """Okta's 404 for a call about the user itself: the user does not exist (deleted since the plan, or never)."""
 
@@ -363,10 +362,10 @@ class UserBulkRun(object):
     def _groups_line(self):
         if not self.people.groups:
             return ''
-        missing = sum(1 for g in self.people.group_results if g['result'] == NOT_FOUND)
-        failed = sum(1 for g in self.people.group_results if g['result'] == FAILED)
-        return '; groups: %d found, %d not found, %d failed' % (len(self.people.group_results) - missing - failed, missing,
-                                                                 failed)
+        groups = self.people.group_results
+        missing = sum(1 for g in groups if g['result'] == NOT_FOUND)
+        failed = sum(1 for g in groups if g['result'] == FAILED)
+        return '; groups: %d found, %d not found, %d failed' % (len(groups) - missing - failed, missing, failed)
 
     def _failures(self, results):
         """Why the run fails (``(reason, is a failed user)`` pairs): users that failed, groups missing or unreadable

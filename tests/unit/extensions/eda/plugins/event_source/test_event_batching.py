@@ -18,7 +18,8 @@ from ansible_collections.identity.okta.extensions.eda.plugins.event_source impor
 from ansible_collections.identity.okta.plugins.module_utils import okta_event_batch
 from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import DEFAULT_BATCH_BY, batched
 
-from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source.test_okta_event_hook import SECRET, SERVERS, call, okta_delivery, receiver  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source.test_okta_event_hook import (  # noqa: F401 pylint: disable=unused-import
+    SECRET, SERVERS, call, okta_delivery, receiver)
 from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source.test_okta_system_log import inject, nothing_more, poller_args, start, stop, take
 
 SUSPICIOUS = 'user.account.report_suspicious_activity_by_enduser'
@@ -44,7 +45,7 @@ def test_events_that_agree_on_batch_by_become_one_naming_everyone():
     events.insert(4, event(100, '00uX', 'user.session.start', ip=BLOCKED_IP))
     events.append(event(101, '00uY', 'user.session.start', ip=BLOCKED_IP, result='FAILURE'))
     groups = batched(events, DEFAULT_BATCH_BY)
-    assert [(first['uuid'], first['okta_batch']['actor_ids'], first['okta_batch']['count']) for first, _ in groups] == [
+    assert [(first['uuid'], first['okta_batch']['actor_ids'], first['okta_batch']['count']) for first, dummy in groups] == [
         ('u-0', ['00u0', '00u1', '00u2'], 9), ('u-100', ['00uX'], 1), ('u-101', ['00uY'], 1)]
     reports, members = groups[0]
     assert reports['okta_batch']['alternate_ids'] == ['00u0@x', '00u1@x', '00u2@x']
@@ -61,9 +62,9 @@ def test_a_group_holds_at_most_100_people():
     events = [event(n, '00u%d' % n) for n in range(250)] + [event(999, '00u3')]
     groups = batched(events, ['eventType'])
     # 00u3 again, once the first group is full: in the group that is still open (signed out twice does no harm)
-    assert [len(first['okta_batch']['actor_ids']) for first, _ in groups] == [100, 100, 51]
+    assert [len(first['okta_batch']['actor_ids']) for first, dummy in groups] == [100, 100, 51]
     assert groups[2][0]['okta_batch']['actor_ids'][-1] == '00u3'
-    assert sum(len(members) for _, members in groups) == 251, 'no event dropped'
+    assert sum(len(members) for dummy, members in groups) == 251, 'no event dropped'
 
 
 @pytest.mark.parametrize('server', SERVERS)
