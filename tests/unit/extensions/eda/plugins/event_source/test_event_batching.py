@@ -18,9 +18,13 @@ from ansible_collections.identity.okta.extensions.eda.plugins.event_source impor
 from ansible_collections.identity.okta.plugins.module_utils import okta_event_batch
 from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import DEFAULT_BATCH_BY, batched
 
-from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source.test_okta_event_hook import (  # noqa: F401 pylint: disable=unused-import
-    SECRET, SERVERS, call, okta_delivery, receiver)
-from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source.test_okta_system_log import inject, nothing_more, poller_args, start, stop, take
+from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source import test_okta_event_hook as hook_tests
+from ansible_collections.identity.okta.tests.unit.extensions.eda.plugins.event_source import test_okta_system_log as poller_tests
+
+receiver = hook_tests.receiver  # the fixture
+SECRET, SERVERS, call, okta_delivery = hook_tests.SECRET, hook_tests.SERVERS, hook_tests.call, hook_tests.okta_delivery
+inject, nothing_more, poller_args = poller_tests.inject, poller_tests.nothing_more, poller_tests.poller_args
+start, stop, take = poller_tests.start, poller_tests.stop, poller_tests.take
 
 SUSPICIOUS = 'user.account.report_suspicious_activity_by_enduser'
 BLOCKED_IP = '203.0.113.66'
@@ -68,7 +72,7 @@ def test_a_group_holds_at_most_100_people():
 
 
 @pytest.mark.parametrize('server', SERVERS)
-def test_the_hook_hands_a_burst_over_as_one_event_per_group(receiver, okta_sim, server):  # noqa: F811
+def test_the_hook_hands_a_burst_over_as_one_event_per_group(receiver, okta_sim, server):  # noqa: F811 pylint: disable=redefined-outer-name
     """200 reports for 10 people and, amid them, a sign-in from a blocked address, delivered one event a
     delivery: within the window they reach the queue as two events, the reports naming all 10 people."""
     sim = okta_sim(users=12)
