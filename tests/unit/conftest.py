@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import signal
 
 import pytest
 import requests
@@ -50,6 +51,15 @@ class RunningSimulator:
 
     def stop(self):
         self.sim.stop()
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers():
+    """A module run in this process takes SIGINT and SIGTERM: give them back after each test."""
+    saved = dict((signum, signal.getsignal(signum)) for signum in (signal.SIGINT, signal.SIGTERM))
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
 
 
 @pytest.fixture

@@ -10,41 +10,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import json
-import signal
 
 import pytest
 
-from ansible.module_utils import basic
 
 from ansible_collections.identity.okta.plugins.module_utils.okta_module import OktaModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_specs import USERS_ARGUMENT_SPEC
 from ansible_collections.identity.okta.plugins.module_utils.okta_users import UserTargets
 from ansible_collections.identity.okta.plugins.modules import okta_user_sessions
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19: the arguments are read from basic._ANSIBLE_ARGS
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+from ansible_collections.identity.okta.tests.unit.module_args import patch_module_args
 
 SIGN_OUT = '/sessions'  # DELETE /api/v1/users/{id}/sessions
-
-
-@pytest.fixture(autouse=True)
-def signal_handlers():
-    """OktaModule takes SIGINT and SIGTERM: give them back after each test."""
-    saved = dict((signum, signal.getsignal(signum)) for signum in (signal.SIGINT, signal.SIGTERM))
-    yield
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
 
 
 def module_args(running, **args):

@@ -10,16 +10,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import json
 import os
 import re
-import signal
 import time
 
 import pytest
 
-from ansible.module_utils import basic
 
 from ansible_collections.identity.okta.plugins.action.okta_user_sessions import ActionModule
 from ansible_collections.identity.okta.plugins.module_utils.okta_bulk import BulkRun
@@ -28,17 +25,7 @@ from ansible_collections.identity.okta.plugins.modules import okta_user_sessions
 from ansible_collections.identity.okta.plugins.plugin_utils import okta_progress
 from ansible_collections.identity.okta.plugins.plugin_utils.okta_progress import JournalFollower, describe
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19: the arguments are read from basic._ANSIBLE_ARGS
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+from ansible_collections.identity.okta.tests.unit.module_args import patch_module_args
 
 
 class Recorder:
@@ -60,15 +47,6 @@ def display(monkeypatch):
     recorder = Recorder()
     monkeypatch.setattr(okta_progress, 'display', recorder)
     return recorder
-
-
-@pytest.fixture(autouse=True)
-def signal_handlers():
-    """A module run in this process takes SIGINT and SIGTERM: give them back after each test."""
-    saved = dict((signum, signal.getsignal(signum)) for signum in (signal.SIGINT, signal.SIGTERM))
-    yield
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
 
 
 def append(path, *records):
