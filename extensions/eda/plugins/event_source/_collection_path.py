@@ -7,7 +7,7 @@
 
 ansible-rulebook runs a source file with runpy, without Ansible's collection loader, so
 ``ansible_collections.identity.okta`` is not importable as such. Each source runs this file first
-(``runpy.run_path``; it is not an event source): the directory that holds this copy's ``ansible_collections/``
+(loaded from its file; it is not an event source): the directory that holds this copy's ``ansible_collections/``
 goes first on ``sys.path``, so that the sources use the shared code (argument checks, the Okta client) of the
 collection they belong to, not of another copy of identity.okta. ``PrintingQueue`` serves a source run by hand.
 """

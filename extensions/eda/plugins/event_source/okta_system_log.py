@@ -212,10 +212,10 @@ EXAMPLES = r'''
 
 import asyncio
 import collections
+import importlib.util
 import json
 import logging
 import os
-import runpy
 import sys
 import tempfile
 import threading
@@ -229,8 +229,11 @@ except ImportError:  # pragma: no cover - Python 2 cannot run an asyncio plugin 
 
 
 # ansible-rulebook runs a source with runpy, without a collection loader: _collection_path.py puts the collection
-# this file belongs to on sys.path first, so that the imports below are of this copy.
-_BOOTSTRAP = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py'))
+# this file belongs to on sys.path first, so that the imports below are of this copy. (Loaded from its file: under
+# Ansible's collection loader, runpy.run_path would take the path for a package.)
+_BOOTSTRAP = importlib.util.module_from_spec(importlib.util.spec_from_file_location(
+    'identity_okta_collection_path', os.path.join(os.path.dirname(os.path.abspath(__file__)), '_collection_path.py')))
+_BOOTSTRAP.__spec__.loader.exec_module(_BOOTSTRAP)
 from ansible_collections.identity.okta.plugins.module_utils.okta_args import check_args, warn_unknown_args
 from ansible_collections.identity.okta.plugins.module_utils.okta_event_batch import BATCH_ARG_SPEC, HANDED_OVER, batched
 from ansible_collections.identity.okta.plugins.module_utils.okta_client import client_from_settings
@@ -584,5 +587,5 @@ async def main(queue, args):
 if __name__ == '__main__':
     # Run by hand: OKTA_ORG_URL=... OKTA_API_TOKEN=... python okta_system_log.py [filter]; prints each event.
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(main(_BOOTSTRAP['PrintingQueue'](),
+    asyncio.run(main(_BOOTSTRAP.PrintingQueue(),
                      {'filter': sys.argv[1] if len(sys.argv) > 1 else None, 'since': '15m', 'interval': 5}))
