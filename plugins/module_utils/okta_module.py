@@ -182,8 +182,8 @@ class OktaModule(AnsibleModule):
             yield stop
         finally:
             self._run_over = True
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            # The journal's last record first, the signal handlers after: a second SIGTERM (ansible-core 2.21 passes
+            # the signal on to the module's process as well) must not end the process before the record is written.
             if self.journal is not None:
                 try:
                     self.journal.write('stopped' if stop.is_set() else END, reason=stop.reason)
@@ -191,6 +191,8 @@ class OktaModule(AnsibleModule):
                     pass  # the run already stopped for it, and says why
                 self.journal.close()
             self.stopped = stop.reason
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     @staticmethod
     def _estimator(client):
