@@ -316,8 +316,8 @@ class UserBulkRun(object):
                                                       if k in entry)
             return self.params['results'] == 'all' or entry['result'] not in succeeded
 
-        results = module.run(lambda: module.run_bulk(self._act_or_skip, self.people.targets, 'target', self.final_results,
-                                                     total=len(self.people.targets), plan=self.plan_summary, keep=keep))
+        results = module.run_bulk(self._act_or_skip, self.people.targets, 'target', self.final_results,
+                                  total=len(self.people.targets), plan=self.plan_summary, keep=keep)
         for entry in results:
             target = entry.pop('target')
             entry['user'] = target.name
